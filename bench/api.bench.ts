@@ -1,0 +1,131 @@
+// API load benchmark: /v1/screen and /v1/records at a fixed 300 req/s on loopback (autocannon).
+// The server runs as a separate process, as deployed: `serve` with embedded PGlite in a temp
+// DATA_DIR, or PostgreSQL when BENCH_DATABASE_URL is set (its tables must be empty or disposable).
+//   node --import tsx bench/api.bench.ts            (BENCH_RATE=300 BENCH_SECONDS=10 BENCH_CONNECTIONS=20)
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// autocannon ships no types; the little of its API used here, typed locally.
+interface CannonRequest { method: string; path: string; headers: Record<string, string>; body?: string; setupRequest?: (req: CannonRequest) => CannonRequest }
+interface CannonOptions { url: string; connections: number; overallRate?: number; duration?: number; amount?: number; requests: CannonRequest[] }
+interface CannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number; max: number };
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats?: Record<string, { count: number }>;
+}
+const autocannonModule = 'autocannon';
+const autocannon = ((await import(autocannonModule)) as { default: (o: CannonOptions) => Promise<CannonResult> }).default;
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RATE = Number(process.env.BENCH_RATE ?? 300);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+
+// Realistic narratives (lengths and vocabulary) from the gold set, cycled.
+const texts = readFileSync(join(ROOT, 'datasets/gold/part-a.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => (JSON.parse(l) as { text: string; recorded_as?: string }))
+  .map((r) => ({ text: r.text, recorded_as: r.recorded_as }));
+
+const dataDir = mkdtempSync(join(tmpdir(), 'screener-bench-'));
+const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT: '1000000' };
+if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
+else delete env.DATABASE_URL;
+
+function run(args: string[]): Promise<string> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => (code === 0 ? ok(out) : fail(new Error(`${args.join(' ')} exited ${code}`))));
+  });
+}
+
+function startServer(): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/serve.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((ok, fail) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) ok({ child, base: m[1]! });
+    });
+    child.stderr!.resume();
+    child.on('exit', (code) => fail(new Error(`serve exited ${code}`)));
+  });
+}
+
+async function waitReady(base: string) {
+  for (let i = 0; i < 120; i++) {
+    if ((await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('server never became ready');
+}
+
+async function measure(base: string, key: string, path: '/v1/screen' | '/v1/records') {
+  let n = 0;
+  const result = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    overallRate: RATE,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        path,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        // A new id per request, so every /v1/records request is a real insert, not an idempotent no-op.
+        setupRequest: (req) => {
+          const t = texts[n % texts.length]!;
+          const id = `bench-${path.slice(4)}-${n++}`;
+          return { ...req, body: JSON.stringify({ id, ...t, victim_ref: `V${n % 50}`, suspect_ref: `S${n % 50}` }) };
+        },
+      },
+    ],
+  });
+  return {
+    endpoint: path,
+    target_rps: RATE,
+    achieved_rps: Math.round(result.requests.average * 10) / 10,
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    max_ms: result.latency.max,
+    ok_2xx: result['2xx'],
+    non_2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    status_counts: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, v.count])),
+  };
+}
+
+let server: ChildProcess | undefined;
+try {
+  const lastLine = (await run(['keys', 'create', '--role', 'admin', '--name', 'bench'])).trimEnd().split('\n').at(-1)!;
+  const started = await startServer();
+  server = started.child;
+  await waitReady(started.base);
+  // Warm up (JIT, catalogue caches) before measuring.
+  await autocannon({ url: started.base, connections: 4, amount: 200, requests: [{ method: 'POST', path: '/v1/screen', headers: { authorization: `Bearer ${lastLine}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: 'warm', text: texts[0]!.text }) }] });
+  const rows = [await measure(started.base, lastLine, '/v1/screen'), await measure(started.base, lastLine, '/v1/records')];
+  const backend = env.DATABASE_URL ? 'postgres' : 'pglite';
+  const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
+  console.log(`\nAPI benchmark (1-min load average at the end: ${load}): ${RATE} req/s target, ${SECONDS} s per endpoint, ${CONNECTIONS} connections, backend ${backend}, loopback\n`);
+  console.log('| endpoint | target req/s | achieved req/s | p50 ms | p99 ms | max ms | 2xx | non-2xx (by status) | errors |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.endpoint} | ${r.target_rps} | ${r.achieved_rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.max_ms} | ${r.ok_2xx} | ${r.non_2xx} ${JSON.stringify(r.status_counts)} | ${r.errors + r.timeouts} |`);
+  console.log(`\n${JSON.stringify({ backend, rate: RATE, seconds: SECONDS, connections: CONNECTIONS, results: rows })}`);
+} finally {
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((r) => server!.on('exit', r));
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}

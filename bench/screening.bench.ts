@@ -1,0 +1,70 @@
+// npm run bench: rules-only screening throughput on one core, reported as medians, and the
+// slowest single records including pathological inputs. Not a test: nothing here asserts a time.
+import { performance } from 'node:perf_hooks';
+import { generateDataset } from '../datasets/generate.ts';
+import { loadCatalogue } from '../src/rules/compile.ts';
+import { analyse } from '../src/screening/pipeline.ts';
+import { loadScorer } from '../src/screening/score.ts';
+import type { ScreeningRecord } from '../src/screening/types.ts';
+
+const RUNS = 5;
+const N = 10_000;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** 10,000 narratives of 1-2 KB built from the seeded synthetic generator (joined where short). */
+function corpus(): ScreeningRecord[] {
+  const pool = generateDataset({ seed: 7, n: 4000 }).map((r) => r.text);
+  const records: ScreeningRecord[] = [];
+  let k = 0;
+  while (records.length < N) {
+    let text = pool[k++ % pool.length]!;
+    while (text.length < 1000) text += `\n${pool[k++ % pool.length]!}`;
+    records.push({ id: `bench-${records.length}`, text: text.slice(0, 2000) });
+  }
+  return records;
+}
+
+const catalogue = loadCatalogue();
+const scorer = loadScorer();
+const thresholds = { stalking: scorer.stalking.threshold, s4a: scorer.s4a.threshold };
+const records = corpus();
+const meanKb = records.reduce((s, r) => s + r.text.length, 0) / records.length / 1024;
+
+for (const r of records.slice(0, 200)) analyse(r, catalogue, scorer, thresholds); // warm-up (JIT, caches)
+
+const rates: number[] = [];
+let slowest = { ms: 0, id: '' };
+for (let run = 0; run < RUNS; run++) {
+  const t0 = performance.now();
+  for (const r of records) {
+    const s = performance.now();
+    analyse(r, catalogue, scorer, thresholds);
+    const ms = performance.now() - s;
+    if (ms > slowest.ms) slowest = { ms, id: r.id };
+  }
+  rates.push(records.length / ((performance.now() - t0) / 1000));
+}
+
+const stress: [string, string][] = [
+  ['100 KB narrative', records.slice(0, 80).map((r) => r.text).join('\n').slice(0, 100_000)],
+  ['10,000 repeated tokens', 'follow '.repeat(10_000)],
+  ['10,000 repeated "he keeps calling her"', 'he keeps calling her '.repeat(2500)],
+  ['100 KB without spaces', 'x'.repeat(100_000)],
+  ['100 KB of quotes and dashes', '"- '.repeat(33_000)],
+];
+const stressRows = stress.map(([name, text]) => {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const s = performance.now();
+    analyse({ id: name, text }, catalogue, scorer, thresholds);
+    times.push(performance.now() - s);
+  }
+  return { name, chars: text.length, ms: median(times) };
+});
+
+console.log(`rules-only screening, one core, ${N.toLocaleString()} records (mean ${meanKb.toFixed(2)} KB), ${RUNS} runs`);
+console.log(`  throughput median: ${Math.round(median(rates)).toLocaleString()} records/s (runs: ${rates.map((r) => Math.round(r)).join(', ')})`);
+console.log(`  slowest record in the corpus: ${slowest.ms.toFixed(2)} ms (${slowest.id})`);
+console.log('  pathological inputs (median of 5):');
+for (const row of stressRows) console.log(`    ${row.name.padEnd(42)} ${String(row.chars).padStart(7)} chars  ${row.ms.toFixed(2)} ms`);
+console.log(`  versions: rules ${catalogue.version}, scorer ${scorer.id}`);

@@ -1,0 +1,195 @@
+// Generates docs/model-card.md from a metrics.json, with sections mapped to the UK Algorithmic
+// Transparency Recording Standard (ATRS) so a force can complete and publish its record.
+// Usage: node --import tsx eval/model-card.ts METRICS_JSON [OUT_MD]   (default OUT_MD: docs/model-card.md)
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { num, pct, pctWithCi, signedPoints, table } from './format.ts';
+import type { EvaluationMetrics, Task } from './harness.ts';
+
+/** Marks text a force must write itself; searching for it finds every gap. */
+export const PLACEHOLDER = 'FORCE TO COMPLETE';
+const fill = (what: string) => `[${PLACEHOLDER}: ${what}]`;
+
+const TASKS: Task[] = ['stalking', 's4a'];
+
+function metricsTable(m: EvaluationMetrics): string {
+  return table(
+    ['task', 'threshold', 'precision', 'recall', 'F1', 'average precision', 'WSS@95', 'ECE', 'Brier'],
+    TASKS.map((task) => {
+      const t = m[task];
+      return [
+        task,
+        num(t.threshold, 2),
+        pctWithCi(t.precision, t.ci?.precision),
+        pctWithCi(t.recall, t.ci?.recall),
+        pctWithCi(t.f1, t.ci?.f1),
+        pctWithCi(t.average_precision, t.ci?.average_precision),
+        pct(t.wss_at_95),
+        num(t.ece),
+        num(t.brier),
+      ];
+    }),
+  );
+}
+
+function subgroupTable(m: EvaluationMetrics): string {
+  const rows: (string | number)[][] = [];
+  for (const task of TASKS) {
+    for (const [field, t] of Object.entries(m.subgroups?.[task] ?? {})) {
+      if (field === 'recorded_as' || t.groups.length < 2) continue;
+      for (const g of t.groups) {
+        rows.push([task, field, g.group, g.n, g.positives, pct(g.recall), signedPoints(g.recall_gap), pct(g.flag_rate), g.small ? 'small, indicative only' : '']);
+      }
+    }
+  }
+  if (rows.length === 0) return 'No subgroup fields were present in the evaluation data.';
+  return table(['task', 'field', 'group', 'records', 'positives', 'recall', 'gap to overall', 'flag rate', 'note'], rows);
+}
+
+export interface ModelCardOptions {
+  /** Where the metrics came from, shown in the card. */
+  metricsSource?: string;
+}
+
+export function renderModelCard(m: EvaluationMetrics, options: ModelCardOptions = {}): string {
+  const s = m.stalking;
+  const a = m.s4a;
+  return `# Model card: stalking screener
+
+Generated from \`${options.metricsSource ?? 'metrics.json'}\` (evaluated ${m.generated_at}). Text in \`[${PLACEHOLDER}: ...]\` is for the deploying force to write.
+
+## At a glance
+
+- **What it does:** reads the free text of police incident logs and crime records and suggests records that may describe stalking, or the more serious s4A offence, and may be recorded as something else (for example malicious communications, harassment or a breach of an order). Each suggestion shows the words in the text that led to it.
+- **Who decides:** trained human reviewers. The tool produces a shortlist; it never changes a record, closes a case, grades risk for action, or contacts anyone.
+- **Versions evaluated:** rules ${m.screener.versions.rules}, model ${m.screener.versions.model}, scorer ${m.screener.versions.scorer}; operating thresholds stalking ${num(m.screener.thresholds.stalking, 2)}, s4A ${num(m.screener.thresholds.s4a, 2)}.
+- **Headline (evaluation data, ${m.n} records):** of the records labelled stalking it flagged ${pct(s.recall)} (95% CI ${pct(s.ci?.recall.lower)} to ${pct(s.ci?.recall.upper)}); ${pct(s.precision)} of what it flagged was labelled stalking. For s4A the figures are ${pct(a.recall)} and ${pct(a.precision)}.
+
+## Intended use
+
+- A **screening aid** for trained reviewers (for example a crime data integrity team, a stalking coordinator or a supervisor's review of incidents) to find records where stalking may have been missed or under-classified, so a human reads them sooner.
+- Ordering a review queue: higher scores first, with the evidence highlighted and the reasons in plain English.
+- Prompting the questions a reviewer should ask (course of conduct, fear of violence on two occasions, substantial adverse effect, breaches of orders, digital lines of enquiry).
+
+## Not intended use
+
+- **No automated decisions.** A flag does not reclassify a crime, start or close an investigation, decide a charge or a referral, or change a risk grading. Charging decisions on stalking belong to the CPS.
+- **Not a risk assessment.** The risk level it shows comes from markers in the text; it is not DASH/S-DASH, SST, or a structured professional judgement, and must not replace them.
+- **Not evidence.** Scores and flags are not to be quoted in statements, files to the CPS, or disclosure as proof of anything. The underlying record is the evidence.
+- Not evaluated on records where a party is under 16 (different recording rules apply) or on records from outside England and Wales; use there needs its own evaluation.
+- A low score does not mean a record is *not* stalking: an unflagged record must still be handled on its merits.
+
+## Data
+
+- **Development corpus:** synthetic narratives written for this project (\`datasets/synthetic\`), covering control-room logs, officer summaries and victim statement extracts, with hard negatives (neighbour disputes, one-off incidents, civil matters). Used to build and tune the rules.
+- **Independent gold set:** hand-written and hand-labelled records (\`datasets/gold\`) kept apart from development.
+- **Figures below:** from \`${m.dataset.path ?? 'the evaluation dataset'}\` (${m.n} records; ${s.positives} labelled stalking, ${a.positives} labelled s4A).${
+    /synthetic/i.test(m.dataset.path ?? '') ? ' **These come from the development corpus the rules were tuned on, so they overstate performance.**' : ''
+  }
+- **No real police data** was used to build or evaluate this version. ${fill('describe any local evaluation on the force\'s own records, its size, dates, and who labelled it')}
+
+## Performance
+
+Figures at the operating thresholds, with ${Math.round((m.bootstrap?.level ?? 0.95) * 100)}% percentile bootstrap intervals (${m.bootstrap?.resamples ?? 'n/a'} resamples).
+
+${metricsTable(m)}
+
+- Reading records in score order, 95% of stalking records are reached after reading ${pct(1 - (s.wss_detail?.unflagged_fraction ?? NaN))} of all records (WSS@95 ${pct(s.wss_at_95)}).
+- Share of stalking records in the top 10% of scores: ${pct(s.recall_at_budget?.['10'])}; of s4A records: ${pct(a.recall_at_budget?.['10'])}.
+- Risk grading agreed with the label on ${pct(m.risk?.accuracy)} of ${m.risk?.n_labelled ?? 0} labelled records; ${m.risk?.high_missed ?? 0} high-risk record(s) were graded lower.
+
+## Subgroup results
+
+Recall and flag rate by group, with the gap to the overall recall. Groups under 10 records or 5 positives are indicative only.
+
+${subgroupTable(m)}
+
+## Limits
+
+- Labels are human judgements on text alone; the s2A/s4A boundary is contested in practice and officers' own classifications are weak ground truth.
+- Evaluated on written-for-purpose narratives, not on live force data: real logs are terser, more abbreviated and more varied, and performance there must be measured locally before reliance.
+- Reads the words recorded. Where an officer or call handler did not write down a behaviour, an impact or a threat, the tool cannot find it. It is therefore weakest exactly where recording is weakest.
+- Patterns across several records are found only when records share victim and suspect references.
+- Figures above carry sampling uncertainty (the intervals) and do not cover changes in recording practice, new platforms or new slang.
+
+## Human in the loop
+
+Every flag goes to a trained person who reads the full record, decides whether it describes stalking or s4A, and records that decision with a reason. The tool's output is advice to that person. Reviewers can see why a record was flagged (the indicators and the words that matched) and can disagree; disagreements are kept and used to find errors in the rules. ${fill('name the reviewing role, its training, and how reviewer decisions are quality-assured')}
+
+---
+
+# Algorithmic Transparency Recording Standard (ATRS) record
+
+## Tier 1: summary
+
+- **Name:** Stalking screener (open-source)
+- **Description:** a screening aid that reads incident and crime narratives and suggests records that may describe stalking, or the s4A offence, that may be recorded as something else, for review by trained staff. It explains each suggestion with the words that led to it.
+- **How it is used:** ${fill('where in the force process the shortlist is reviewed, by whom, how often')}
+- **Why it is used:** national inspection (HMICFRS, College of Policing and IOPC, 2024) found stalking often recorded as other offences and s4A under-used; the tool helps reviewers find such records sooner.
+- **Website / contact:** ${fill('public URL and a contact email for questions about the tool')}
+
+## Tier 2
+
+### Owner and responsibility
+
+- **Organisation and team:** ${fill('force, department, team')}
+- **Senior responsible owner:** ${fill('role (not a personal name if policy prefers)')}
+- **Supplier:** open-source project; ${fill('who maintains the deployed version, and any support contract')}
+- **Accountability:** decisions remain with the reviewing officers and staff and their supervisors.
+
+### Description and rationale
+
+- **Scope:** incident and crime narratives in England and Wales; the stalking and s4A questions only.
+- **Benefit:** fewer missed stalking records, earlier safeguarding, more consistent s2A/s4A consideration.
+- **Alternatives considered:** ${fill('manual dip-sampling, keyword searches, other tools')}
+- **How it works:** a published catalogue of indicator rules (behaviours, impacts, risk markers, orders, context cues such as negation) with optional semantic matching, combined into calibrated scores; every indicator carries the text span that triggered it. Versions: rules ${m.screener.versions.rules}, model ${m.screener.versions.model}, scorer ${m.screener.versions.scorer}.
+
+### Decision-making process
+
+- **Process integration:** ${fill('which records are screened, when, and where the shortlist appears')}
+- **Human decision:** a reviewer reads each flagged record and decides; the tool cannot change a record.
+- **Training:** ${fill('training reviewers receive on stalking, s4A and on the tool, including its limits and automation bias')}
+- **Challenge and redress:** ${fill('how a reviewer, victim or suspect can question an outcome the tool contributed to')}
+
+### Data
+
+- **Input:** the narrative text and classification of incident and crime records; optional pseudonymous person references to link records.
+- **Personal data and lawful basis:** ${fill('categories of personal data processed, lawful basis under DPA 2018 Part 3, retention period')}
+- **Storage and access:** ${fill('where records and screening results are held, who can access them, audit')}
+- **Data used to build and evaluate:** see *Data* above; no real police data in this version.
+
+### Impact assessments
+
+- **Data protection impact assessment:** ${fill('date, outcome, link')}
+- **Equality impact assessment:** ${fill('date, outcome, link; see the subgroup results above')}
+- **Other (ethics committee, human rights):** ${fill('date, outcome, link')}
+
+### Risks and mitigations
+
+| risk | mitigation in the tool | force mitigation |
+|---|---|---|
+| Stalking that is not flagged is treated as not stalking | flags are a shortlist only; unflagged records are not marked "not stalking"; recall reported with intervals | ${fill('normal review of unflagged records continues')} |
+| Reviewers defer to the tool (automation bias) | evidence spans and plain reasons shown; no verdict language | ${fill('training, dip-sampling of agreed and rejected flags')} |
+| Performance differs between groups (relationship, record style, online) | subgroup recall published above and re-measured each release | ${fill('local subgroup monitoring and thresholds for action')} |
+| Performance falls on real or changed data (drift) | versioned rules and models; evaluation harness and quality gate on every change | ${fill('periodic local evaluation on labelled records')} |
+| Reviewer workload from false alarms | calibrated scores, ordering by score, precision reported | ${fill('queue capacity and review service levels')} |
+| Misuse as evidence or risk assessment | stated in this card and the user interface | ${fill('policy and guidance')} |
+`;
+}
+
+export async function writeModelCard(metricsFile: string, outFile: string): Promise<void> {
+  const metrics = JSON.parse(await readFile(metricsFile, 'utf8')) as EvaluationMetrics;
+  await mkdir(path.dirname(outFile), { recursive: true });
+  await writeFile(outFile, renderModelCard(metrics, { metricsSource: path.relative(process.cwd(), metricsFile) || metricsFile }));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const [metricsFile, outFile = 'docs/model-card.md'] = process.argv.slice(2);
+  if (!metricsFile) {
+    process.stderr.write('usage: node --import tsx eval/model-card.ts METRICS_JSON [OUT_MD]\n');
+    process.exit(2);
+  }
+  await writeModelCard(metricsFile, outFile);
+  process.stdout.write(`wrote ${outFile}\n`);
+}

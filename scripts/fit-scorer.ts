@@ -1,0 +1,108 @@
+// Fits the rules-only scorer (models/scorer-rules.json) on DEVELOPMENT data only:
+// the synthetic corpus and the dev split of the gold set. The gold test split is never read here.
+//   node --import tsx scripts/fit-scorer.ts [--recall 0.85]
+// Logistic regression (L2) by full-batch gradient descent over the interpretable features of
+// src/screening/score.ts; then the operating threshold is the highest one reaching the recall
+// target on the gold dev split (the most realistic text we may tune on).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { labelledRecordSchema, type LabelledRecord } from '../datasets/schema.ts';
+import { loadCatalogue } from '../src/rules/compile.ts';
+import { analyse } from '../src/screening/pipeline.ts';
+import { DEFAULT_SCORER, FEATURES, SCORER_PATH, type FeatureVector, type LogisticModel, type ScorerModel } from '../src/screening/score.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const SOURCES = [
+  { path: 'datasets/synthetic/dev.jsonl', share: 0.5 },
+  { path: 'datasets/gold/dev.jsonl', share: 0.5 },
+];
+
+function read(path: string): LabelledRecord[] {
+  const full = join(ROOT, path);
+  if (!existsSync(full)) return [];
+  return readFileSync(full, 'utf8').split('\n').filter(Boolean).map((l) => labelledRecordSchema.parse(JSON.parse(l)));
+}
+
+interface Example {
+  x: FeatureVector;
+  y: boolean;
+  w: number;
+  gold: boolean;
+}
+
+export function fitLogistic(examples: { x: FeatureVector; y: boolean; w: number }[], l2 = 0.01, iterations = 4000, rate = 0.5): Omit<LogisticModel, 'threshold'> {
+  const weights = Object.fromEntries(FEATURES.map((f) => [f, 0])) as Record<string, number>;
+  let bias = 0;
+  const total = examples.reduce((s, e) => s + e.w, 0);
+  for (let it = 0; it < iterations; it++) {
+    const grad = Object.fromEntries(FEATURES.map((f) => [f, 0])) as Record<string, number>;
+    let gb = 0;
+    for (const e of examples) {
+      let z = bias;
+      for (const f of FEATURES) z += weights[f]! * e.x[f];
+      const err = (1 / (1 + Math.exp(-z)) - (e.y ? 1 : 0)) * e.w;
+      gb += err;
+      for (const f of FEATURES) grad[f]! += err * e.x[f];
+    }
+    bias -= (rate * gb) / total;
+    for (const f of FEATURES) weights[f]! -= rate * (grad[f]! / total + l2 * weights[f]!);
+  }
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  return { bias: round(bias), weights: Object.fromEntries(FEATURES.map((f) => [f, round(weights[f]!)])) };
+}
+
+const sigmoid = (model: Omit<LogisticModel, 'threshold'>, x: FeatureVector) =>
+  1 / (1 + Math.exp(-(model.bias + FEATURES.reduce((z, f) => z + (model.weights[f] ?? 0) * x[f], 0))));
+
+/** The highest threshold whose recall on these examples reaches the target. */
+export function thresholdForRecall(scored: { p: number; y: boolean }[], target: number): number {
+  const positives = scored.filter((s) => s.y).map((s) => s.p).sort((a, b) => b - a);
+  if (positives.length === 0) return 0.5;
+  const k = Math.max(1, Math.ceil(target * positives.length));
+  return Math.floor(positives[k - 1]! * 10000) / 10000;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const recallArg = process.argv.indexOf('--recall');
+  const target = recallArg > 0 ? Number(process.argv[recallArg + 1]) : 0.85;
+  const catalogue = loadCatalogue();
+  const hash = createHash('sha256').update(catalogue.version);
+  const examples: { stalking: Example; s4a: Example }[] = [];
+  for (const source of SOURCES) {
+    const records = read(source.path);
+    if (!records.length) {
+      console.warn(`skipping ${source.path}: not found`);
+      continue;
+    }
+    hash.update(source.path).update(String(records.length));
+    const w = (source.share * 1000) / records.length; // each source carries its share of the weight
+    for (const r of records) {
+      const { features } = analyse(r, catalogue, DEFAULT_SCORER, { stalking: 0.5, s4a: 0.5 });
+      const gold = source.path.includes('gold');
+      examples.push({ stalking: { x: features, y: r.label_stalking, w, gold }, s4a: { x: features, y: r.label_s4a, w, gold } });
+    }
+  }
+  const fit = (key: 'stalking' | 's4a'): LogisticModel => {
+    const data = examples.map((e) => e[key]);
+    const model = fitLogistic(data);
+    const goldScored = data.filter((e) => e.gold).map((e) => ({ p: sigmoid(model, e.x), y: e.y }));
+    const threshold = thresholdForRecall(goldScored.length ? goldScored : data.map((e) => ({ p: sigmoid(model, e.x), y: e.y })), target);
+    const tp = goldScored.filter((s) => s.y && s.p >= threshold).length;
+    const fp = goldScored.filter((s) => !s.y && s.p >= threshold).length;
+    const pos = goldScored.filter((s) => s.y).length;
+    console.log(`${key}: threshold ${threshold} -> gold dev recall ${(tp / Math.max(pos, 1)).toFixed(3)}, precision ${(tp / Math.max(tp + fp, 1)).toFixed(3)} (n=${goldScored.length}, positives ${pos})`);
+    return { ...model, threshold };
+  };
+  const stalking = fit('stalking');
+  const s4a = fit('s4a');
+  const scorer: ScorerModel = {
+    id: `rules-lr-${hash.digest('hex').slice(0, 10)}`,
+    fitted_on: `${SOURCES.map((s) => s.path).join(' + ')}; recall target ${target} on gold dev; catalogue ${catalogue.version}`,
+    stalking,
+    // s4A is a subset of stalking: never flag s4A below the stalking threshold.
+    s4a: { ...s4a, threshold: Math.max(s4a.threshold, stalking.threshold) },
+  };
+  writeFileSync(SCORER_PATH, JSON.stringify(scorer, null, 2) + '\n');
+  console.log(`wrote ${SCORER_PATH} (${scorer.id})`);
+}

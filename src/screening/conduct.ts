@@ -1,0 +1,95 @@
+// Course of conduct: the smallest number of separate occasions the text supports (DOMAIN §1.2),
+// with the spans that justify it. Counting expressions are data (catalogue/conduct.yaml).
+import type { CompiledConduct } from '../rules/compile.ts';
+import { PatternSet } from '../rules/patterns.ts';
+import type { CourseOfConduct, EvidenceItem, Span } from './types.ts';
+import { rangeIndexAt, type Range } from './sentences.ts';
+
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17,
+  eighteen: 18, nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70,
+  eighty: 80, ninety: 90, hundred: 100, 'a hundred': 100, 'a couple': 2, 'a couple of': 2, couple: 2, twice: 2,
+  'a few': 3, few: 3, several: 3, numerous: 3, multiple: 3, many: 3, 'a dozen': 12, 'dozens of': 24,
+  'hundreds of': 200, both: 2, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5,
+  '5th': 5, sixth: 6, '6th': 6, nth: 3, umpteenth: 3,
+};
+
+// One expression for every number word, longest first so "a couple of" wins over "a couple".
+const NUMBER_WORD = new RegExp(
+  `(?<![a-z])(?:${Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join('|')})(?![a-z])`,
+);
+
+/** The first number a counting expression states ("three occasions" -> 3, "x5" -> 5). */
+export function countIn(text: string): number | null {
+  const digits = text.match(/\d{1,4}/);
+  if (digits) return Number(digits[0]);
+  const word = NUMBER_WORD.exec(text);
+  return word ? NUMBER_WORDS[word[0]]! : null;
+}
+
+export interface CountedMention {
+  code: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * @param behaviours behaviour mentions that count (not negated, hypothetical, other experiencer or counter-allegation)
+ */
+export function courseOfConduct(
+  text: string,
+  sentences: Range[],
+  conductRules: CompiledConduct[],
+  behaviours: CountedMention[],
+  toSpan: (start: number, end: number) => Span,
+): { course: CourseOfConduct; repeatedSentences: Set<number> } {
+  const evidence: EvidenceItem[] = [];
+  /** Sentences whose own wording says the behaviour recurred (used for fear "every time"). */
+  const repeatedSentences = new Set<number>();
+  const behaviourSentences = new Set(behaviours.map((b) => rangeIndexAt(sentences, b.start)));
+  // A count may sit in the sentence after the behaviour: "He waits outside her work. This has happened x4."
+  const countable = new Set([...behaviourSentences].flatMap((s) => [s, s + 1]));
+  const dates = new Map<string, Span>();
+
+  const { set, owner } = PatternSet.forOwners(conductRules);
+  for (const hit of set.matchAll(text)) {
+    const rule = owner[hit.pattern]!;
+    const sentence = rangeIndexAt(sentences, hit.start);
+    if (!countable.has(sentence)) continue;
+    const matched = text.slice(hit.start, hit.end);
+    const span = toSpan(hit.start, hit.end);
+    if (rule.kind === 'date') {
+      if (!behaviourSentences.has(sentence)) continue; // a date is an occasion only beside the behaviour
+      dates.set(matched.replace(/^(?:on|last|this|next) /, ''), span);
+      continue;
+    }
+    let occasions = rule.occasions === 'count' ? (countIn(matched) ?? 1) : rule.occasions;
+    if (rule.cap) occasions = Math.min(occasions, rule.cap);
+    if (occasions < 2) continue;
+    repeatedSentences.add(sentence);
+    evidence.push({ reason: rule.reason, span, occasions });
+  }
+
+  if (dates.size >= 2) {
+    for (const span of dates.values()) evidence.push({ reason: 'a separate dated event with behaviour', span, occasions: dates.size });
+  }
+
+  // Different kinds of behaviour told in different sentences are, at the least, two occasions.
+  const codesBySentence = new Map<string, Set<number>>();
+  for (const b of behaviours) {
+    const set = codesBySentence.get(b.code) ?? new Set<number>();
+    set.add(rangeIndexAt(sentences, b.start));
+    codesBySentence.set(b.code, set);
+  }
+  if (codesBySentence.size >= 2 && behaviourSentences.size >= 2) {
+    const firstOfEach = [...codesBySentence.keys()].map((code) => behaviours.find((b) => b.code === code)!);
+    for (const b of firstOfEach.slice(0, 4)) {
+      evidence.push({ reason: `several kinds of stalking behaviour (${[...codesBySentence.keys()].join(', ')})`, span: toSpan(b.start, b.end), occasions: 2 });
+    }
+  }
+
+  const occasions_min = Math.max(behaviours.length > 0 ? 1 : 0, ...evidence.map((e) => e.occasions ?? 0));
+  evidence.sort((a, b) => (b.occasions ?? 0) - (a.occasions ?? 0) || a.span.start - b.span.start);
+  return { course: { occasions_min, evidence }, repeatedSentences };
+}

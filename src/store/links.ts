@@ -1,0 +1,85 @@
+// Linking: records about the same victim and suspect form a case history (DOMAIN §1.2: count
+// occasions across all linked records, not within one narrative only).
+//
+// Only records carrying BOTH victim_ref and suspect_ref are linked, and only on exact equality of
+// the pair. Where a ref is missing we deliberately link nothing: matching on names, addresses or
+// phone numbers in free text would join different people's records, put one person's history in
+// front of a reviewer looking at another's, and manufacture a "pattern" out of coincidence. A
+// false LINKED_PATTERN is worse than a missed one here, because the record is still screened alone.
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+type Db = Kysely<Database>;
+
+/** How many linked records a case history considers (the most recent), to bound the work per ingest. */
+export const MAX_CASE_MEMBERS = 200;
+
+export interface CaseMember {
+  record_id: string;
+  version: number;
+  screening_id: number;
+  occasions_min: number;
+  has_behaviour: boolean;
+  flags: string[];
+}
+
+/** Indicators that count as conduct: a behaviour the text asserts happened to this victim. */
+interface IndicatorLike {
+  category?: string;
+  context?: { negated?: boolean; hypothetical?: boolean; other_experiencer?: boolean; counter_allegation?: boolean };
+}
+
+export function hasBehaviourIndicator(result: { indicators?: IndicatorLike[] }): boolean {
+  return (result.indicators ?? []).some(
+    (i) =>
+      i.category === 'behaviour' &&
+      !i.context?.negated &&
+      !i.context?.hypothetical &&
+      !i.context?.other_experiencer &&
+      !i.context?.counter_allegation,
+  );
+}
+
+export interface LinkAssessment {
+  linked: boolean;
+  occasions_total: number;
+  records_with_behaviour: number;
+}
+
+/**
+ * LINKED_PATTERN: the history together shows a course of conduct (at least two occasions summed,
+ * or at least two records with behaviour indicators) that this record alone (fewer than two
+ * occasions) does not.
+ */
+export function assessLinkedPattern(
+  self: { occasions: number; hasBehaviour: boolean },
+  others: { occasions: number; hasBehaviour: boolean }[],
+): LinkAssessment {
+  const occasions_total = self.occasions + others.reduce((n, o) => n + o.occasions, 0);
+  const records_with_behaviour = (self.hasBehaviour ? 1 : 0) + others.filter((o) => o.hasBehaviour).length;
+  const linked = others.length > 0 && self.occasions < 2 && (occasions_total >= 2 || records_with_behaviour >= 2);
+  return { linked, occasions_total, records_with_behaviour };
+}
+
+export function caseKey(victimRef: string | null | undefined, suspectRef: string | null | undefined): string | null {
+  return victimRef && suspectRef ? `case:${victimRef}\u0000${suspectRef}` : null;
+}
+
+/** The latest screening of the current version of every record in the case, newest records first. */
+export async function caseMembers(db: Db, victimRef: string, suspectRef: string, excludeId?: string): Promise<CaseMember[]> {
+  const rows = await db
+    .selectFrom('records as r')
+    .innerJoin('screenings as s', (j) => j.onRef('s.record_id', '=', 'r.id').onRef('s.version', '=', 'r.current_version'))
+    .distinctOn('r.id')
+    .select(['r.id as record_id', 'r.current_version as version', 's.id as screening_id', 's.occasions_min', 's.has_behaviour', 's.flags', 'r.updated_at'])
+    .where('r.victim_ref', '=', victimRef)
+    .where('r.suspect_ref', '=', suspectRef)
+    .$if(excludeId !== undefined, (q) => q.where('r.id', '<>', excludeId!))
+    .orderBy('r.id')
+    .orderBy('s.id', 'desc')
+    .execute();
+  return rows
+    .sort((a, b) => +new Date(b.updated_at) - +new Date(a.updated_at))
+    .slice(0, MAX_CASE_MEMBERS)
+    .map(({ updated_at: _u, ...m }) => m);
+}

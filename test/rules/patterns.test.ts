@@ -1,0 +1,50 @@
+// The indexed matcher must find exactly what plain String.matchAll finds with each pattern.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../src/rules/compile.ts';
+import { PatternSet } from '../../src/rules/patterns.ts';
+import { normaliserFor } from '../../src/screening/normalise.ts';
+
+const catalogue = loadCatalogue();
+const normalise = normaliserFor(catalogue);
+
+function naive(regexes: RegExp[], text: string) {
+  return regexes
+    .flatMap((re, k) => [...text.matchAll(new RegExp(re.source, 'g'))].filter((m) => m[0].length).map((m) => `${k}:${m.index}:${m.index + m[0].length}`))
+    .sort();
+}
+
+describe('PatternSet', () => {
+  const synthetic = readFileSync(join(import.meta.dirname, '..', '..', 'datasets', 'synthetic', 'dev.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, 150)
+    .map((l) => JSON.parse(l).text as string);
+  const examples = catalogue.rules.flatMap((r) => [...r.must_match, ...r.must_not_match]);
+  const texts = [...synthetic, ...examples].map((t) => normalise(t).text);
+
+  it.each([
+    ['rules', catalogue.rules],
+    ['context cues', catalogue.context],
+    ['conduct expressions', catalogue.conduct],
+  ] as const)('finds the same matches as a full scan for the %s', (_name, owners) => {
+    const regexes = owners.flatMap((o) => o.regexes);
+    const set = new PatternSet(regexes.map((r) => r.source));
+    let compared = 0;
+    for (const text of texts) {
+      const indexed = set.matchAll(text).map((h) => `${h.pattern}:${h.start}:${h.end}`).sort();
+      expect(indexed, text).toEqual(naive(regexes, text));
+      compared += indexed.length;
+    }
+    expect(compared).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('indexes by first words and falls back to a scan only for patterns it cannot index', () => {
+    const set = new PatternSet(['(?:wants|want) (?:a |the )?(?:panic alarm|alarm)', '[a-z]+@[a-z]+\\.com', '\\d+ calls']);
+    expect(set.unindexed).toBe(1);
+    expect(set.matchAll('i want a panic alarm').map((h) => h.pattern)).toEqual([0]);
+    expect(set.matchAll('mail bob@example.com now').map((h) => h.pattern)).toEqual([1]);
+    expect(set.matchAll('40 calls today').map((h) => [h.start, h.end])).toEqual([[0, 8]]);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../src/rules/compile.ts';
+import { normaliserFor, toOriginal } from '../../src/screening/normalise.ts';
+
+const normalise = normaliserFor(loadCatalogue());
+
+/** Every character of the normalised text must map back inside the original. */
+function checkMap(original: string) {
+  const n = normalise(original);
+  expect(n.origStart.length).toBe(n.text.length);
+  for (let i = 0; i < n.text.length; i++) {
+    expect(n.origStart[i]).toBeGreaterThanOrEqual(0);
+    expect(n.origEnd[i]).toBeLessThanOrEqual(original.length);
+    expect(n.origStart[i]!).toBeLessThan(n.origEnd[i]!);
+  }
+  return n;
+}
+
+describe('normalise', () => {
+  it.each([
+    ['IP REPORTS SUSP CALLED', 'victim reports suspect called'],
+    ['EX-P SEEN OUTSIDE H/A', 'ex-partner seen outside home address'],
+    ['VIW STATES BF SENT MSGS X3', 'victim states boyfriend sent messages 3 times'],
+    ['NMO IN FORCE, RO SERVED, SPO APPLIED FOR', 'non-molestation order in force, restraining order served, stalking protection order applied for'],
+    ['SEEN AT 2300HRS W/O CONSENT', 'seen at 2300 hrs without consent'],
+    ['called 3x today, 60+ calls', 'called 3 times today, 60 calls'],
+    ['DVPN ISSUED, NFA', 'domestic violence protection notice issued, no further action'],
+  ])('expands police abbreviations: %s', (input, expected) => {
+    expect(normalise(input).text).toBe(expected);
+  });
+
+  it('leaves "ip" alone before "address" (an IP address, not an injured party)', () => {
+    expect(normalise('traced the IP address').text).toBe('traced the ip address');
+  });
+
+  it('turns CRLF and runs of white space into one boundary character', () => {
+    expect(normalise('LINE ONE\r\n\r\nLINE  TWO\tEND').text).toBe('line one\nline two end');
+  });
+
+  it('straightens curly quotes and dashes without moving offsets', () => {
+    const original = 'He said “you’re dead” — then left';
+    const n = checkMap(original);
+    expect(n.text).toBe('he said "you\'re dead" - then left');
+    const at = n.text.indexOf('dead');
+    expect(toOriginal(n, at, at + 4).text).toBe('dead');
+  });
+
+  it('never "corrects" real English words into catalogue words', () => {
+    const words = 'concerns polite calmed tasked cancel exported contract scared hollowed';
+    expect(normalise(words).text).toBe(words);
+  });
+
+  it('corrects one-letter typos of catalogue words, keeping the first letter', () => {
+    expect(normalise('he thretened her').text).toBe('he threatened her');
+  });
+
+  it('corrects common misspellings from the spelling list', () => {
+    expect(normalise('he harrassed her and folowed her home').text).toBe('he harassed her and followed her home');
+  });
+
+  it('maps an expanded abbreviation back to exactly the abbreviation', () => {
+    const original = 'IP STATES SUSP (EX-P) CALLED X3';
+    const n = checkMap(original);
+    const at = n.text.indexOf('suspect');
+    expect(toOriginal(n, at, at + 'suspect'.length)).toEqual({ start: 10, end: 14, text: 'SUSP' });
+    const times = n.text.indexOf('3 times');
+    expect(toOriginal(n, times, times + 7).text).toBe('X3');
+  });
+
+  it('keeps emoji and surrogate pairs mappable', () => {
+    const original = 'Msg said 😡😡 "ur dead" 🔪 x2';
+    const n = checkMap(original);
+    const at = n.text.indexOf('dead');
+    expect(toOriginal(n, at, at + 4).text).toBe('dead');
+    const knife = n.text.indexOf('🔪');
+    expect(toOriginal(n, knife, knife + 2).text).toBe('🔪');
+  });
+
+  it('does not break on characters whose lower case is longer (Turkish dotted I)', () => {
+    const original = 'İSTANBUL TRIP';
+    const n = checkMap(original);
+    expect(n.text.endsWith('trip')).toBe(true);
+  });
+
+  it('handles an empty-ish and a very long text', () => {
+    expect(normalise(' ').text).toBe(' ');
+    const long = 'HE KEEPS CALLING ME. '.repeat(5000);
+    const n = normalise(long);
+    expect(n.text.startsWith('he keeps calling me.')).toBe(true);
+    expect(n.origStart.length).toBe(n.text.length);
+  });
+});

@@ -1,0 +1,136 @@
+// Concurrent ingests and claims, on both backends: no duplicate records, no lost versions, one
+// winner per claim, and expired locks reclaimable.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { claimItem } from '../../src/store/queue.ts';
+import { BACKENDS, createTestDatabase, keyFor, testApp, uid, type TestDatabase } from './helpers.ts';
+
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 180_000 });
+
+const FLAGGED_TEXT = 'IP states ex-partner has called her 30 times since Friday from a withheld number, turned up at her work twice and keeps messaging her sister asking where she lives.';
+type Auth = { authorization: string };
+
+function shuffle<T>(xs: T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+describe.each(BACKENDS)('concurrency on %s', (backend) => {
+  let tdb: TestDatabase;
+  let app: FastifyInstance;
+  let ingest: Auth;
+  let r1: { name: string; auth: Auth };
+  let r2: { name: string; auth: Auth };
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(backend);
+    app = await testApp(tdb.store);
+    ingest = (await keyFor(tdb.store, 'ingest')).auth;
+    r1 = await keyFor(tdb.store, 'reviewer');
+    r2 = await keyFor(tdb.store, 'reviewer');
+  });
+  afterAll(async () => {
+    await app?.close();
+    await tdb?.drop();
+  });
+
+  it('50 concurrent ingests with repeated ids: exactly one record per id and no lost version', async () => {
+    const ids = Array.from({ length: 10 }, () => uid('c'));
+    const textFor = (id: string, n: number) => `Caller states her ex-partner phoned her from a withheld number (${id} note ${n}).`;
+    type Req = { payload: object; sent: { id: string; text: string }[] };
+    const requests: Req[] = [];
+    ids.forEach((id, k) => {
+      // Per id: the same payload three times, two different texts, ...
+      for (const n of [0, 0, 0, 1, 2]) {
+        const rec = { id, text: textFor(id, n), victim_ref: 'V-conc', suspect_ref: `S-${k % 3}` };
+        requests.push({ payload: rec, sent: [rec] });
+      }
+    });
+    // ... and batches spanning two ids in opposite orders, which deadlock without ordered locking.
+    for (let k = 0; k < 5; k++) {
+      const a = { id: ids[k]!, text: textFor(ids[k]!, 3) };
+      const b = { id: ids[k + 5]!, text: textFor(ids[k + 5]!, 3) };
+      const batch = k % 2 ? [a, b] : [b, a];
+      requests.push({ payload: { records: batch }, sent: batch });
+    }
+    expect(requests.length).toBe(55);
+
+    const responses = await Promise.all(shuffle(requests).map(async (r) => ({ r, res: await app.inject({ method: 'POST', url: '/v1/records', headers: ingest, payload: r.payload }) })));
+    for (const { res } of responses) expect(res.statusCode, res.body).toBe(200);
+
+    const outcomes = responses.flatMap(({ res }) => {
+      const body = res.json();
+      return (body.results ?? [body]) as { id: string; version: number; status: string; result: { id: string } }[];
+    });
+    const db = tdb.store.db;
+    const records = await db.selectFrom('records').select(['id', 'current_version']).where('id', 'in', ids).execute();
+    expect(records.length).toBe(ids.length);
+
+    const versions = await db.selectFrom('record_versions').select(['record_id', 'version', 'payload']).where('record_id', 'in', ids).orderBy('version').execute();
+    for (const id of ids) {
+      const mine = versions.filter((v) => v.record_id === id);
+      const written = outcomes.filter((o) => o.id === id && o.status !== 'unchanged');
+      // Versions are 1..n without gaps, one per request that changed the record, exactly one 'created'.
+      expect(mine.map((v) => v.version)).toEqual(mine.map((_, i) => i + 1));
+      expect(written.length).toBe(mine.length);
+      expect(written.filter((o) => o.status === 'created').length).toBe(1);
+      expect(records.find((r) => r.id === id)!.current_version).toBe(mine.length);
+      // Every distinct text sent is stored as some version, and no two consecutive versions are equal.
+      const stored = mine.map((v) => (v.payload as { text: string }).text);
+      const sent = new Set(requests.flatMap((r) => r.sent).filter((s) => s.id === id).map((s) => s.text));
+      for (const text of sent) expect(stored).toContain(text);
+      for (let i = 1; i < mine.length; i++) expect(JSON.stringify(mine[i]!.payload)).not.toBe(JSON.stringify(mine[i - 1]!.payload));
+      // Each version has its own screening.
+      const screened = await db.selectFrom('screenings').select('version').where('record_id', '=', id).where('trigger', '=', 'ingest').execute();
+      expect(screened.map((s) => s.version).sort((a, b) => a - b)).toEqual(mine.map((v) => v.version));
+    }
+  });
+
+  it('two reviewers claiming the same item at once: exactly one wins, every time', async () => {
+    const batch = Array.from({ length: 10 }, (_, i) => ({ id: uid('race'), text: `${FLAGGED_TEXT} Report ${i}.` }));
+    const ingested = (await app.inject({ method: 'POST', url: '/v1/records', headers: ingest, payload: { records: batch } })).json();
+    const items: number[] = ingested.results.map((r: { queue_item_id: number }) => r.queue_item_id);
+    expect(items.every((i) => typeof i === 'number')).toBe(true);
+
+    const claim = (item: number, who: Auth) => app.inject({ method: 'POST', url: `/v1/queue/${item}/claim`, headers: who });
+    const results = await Promise.all(items.map(async (item) => ({ item, both: await Promise.all([claim(item, r1.auth), claim(item, r2.auth)]) })));
+    for (const { item, both } of results) {
+      const codes = both.map((r) => r.statusCode).sort();
+      expect(codes).toEqual([200, 409]);
+      const winner = both.find((r) => r.statusCode === 200)!.json().claimed_by;
+      const row = await tdb.store.db.selectFrom('queue_items').select(['claimed_by', 'status']).where('id', '=', item).executeTakeFirstOrThrow();
+      expect(row).toEqual({ claimed_by: winner, status: 'claimed' });
+    }
+
+    // The same race straight at the store, five reviewers on one item.
+    const rec = (await app.inject({ method: 'POST', url: '/v1/records', headers: ingest, payload: { id: uid('race'), text: FLAGGED_TEXT } })).json();
+    const outcomes = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((who) => claimItem(tdb.store.db, rec.queue_item_id, who, 15)));
+    expect(outcomes.filter((o) => o.ok).length).toBe(1);
+  });
+
+  it('an expired lock can be claimed again, and its former holder can no longer decide', async () => {
+    // LOCK_MINUTES=0.005 is a 0.3 s lock: a real expiry, no clock tricks.
+    const shortLocks = await testApp(tdb.store, { lockMinutes: 0.005 });
+    try {
+      const rec = (await shortLocks.inject({ method: 'POST', url: '/v1/records', headers: ingest, payload: { id: uid('exp'), text: FLAGGED_TEXT } })).json();
+      const url = (action: string) => `/v1/queue/${rec.queue_item_id}/${action}`;
+      expect((await shortLocks.inject({ method: 'POST', url: url('claim'), headers: r1.auth })).statusCode).toBe(200);
+      expect((await shortLocks.inject({ method: 'POST', url: url('claim'), headers: r2.auth })).statusCode).toBe(409);
+      await new Promise((r) => setTimeout(r, 700));
+      const listed = (await shortLocks.inject({ url: '/v1/queue?status=open&limit=500', headers: r2.auth })).json();
+      expect(listed.items.find((i: { id: number }) => i.id === rec.queue_item_id)).toMatchObject({ status: 'open', claimed_by: null });
+      const reclaimed = await shortLocks.inject({ method: 'POST', url: url('claim'), headers: r2.auth });
+      expect(reclaimed.statusCode).toBe(200);
+      expect(reclaimed.json().claimed_by).toBe(r2.name);
+      const late = await shortLocks.inject({ method: 'POST', url: url('decision'), headers: r1.auth, payload: { decision: 'not_stalking', reason: 'late' } });
+      expect(late.statusCode).toBe(409);
+      expect(late.json().error.code).toBe('CLAIM_REQUIRED');
+    } finally {
+      await shortLocks.close();
+    }
+  });
+});
