@@ -14,7 +14,7 @@ type Node =
   | { t: 'assert' } // anchors, boundaries and look-arounds: match empty
   | { t: 'seq'; items: Node[] }
   | { t: 'alt'; branches: Node[] }
-  | { t: 'rep'; node: Node; min: number };
+  | { t: 'rep'; node: Node; min: number; max: number };
 
 /** Parses the subset of JavaScript regular expressions the catalogue uses into a tiny AST. */
 function parse(src: string): Node {
@@ -36,7 +36,8 @@ function parse(src: string): Node {
       if (q) {
         i += q[0].length;
         const min = q[0][0] === '*' || q[0][0] === '?' ? 0 : q[0][0] === '+' ? 1 : Number(q[1]);
-        atom = { t: 'rep', node: atom, min };
+        const max = q[0][0] === '?' ? 1 : q[0][0] === '{' ? (q[2] === undefined ? min : q[2] === '' ? Infinity : Number(q[2])) : Infinity;
+        atom = { t: 'rep', node: atom, min, max };
       }
       items.push(atom);
     }
@@ -191,45 +192,60 @@ function prefixes(node: Node): Set<string> | null {
   }
 }
 
+/** A literal character that can never be part of a word of the text, so a word ends before it. */
+const isBoundary = (x: Node) => x.t === 'lit' && !/^[a-z0-9']/.test(x.s);
+/** Shorter words are commoner ("he", "a", "her"): of a branch's clauses, prefer the one whose shortest word is longest. */
+const selectivity = (clause: string[]) => Math.min(...clause.map((w) => w.length));
+
 /**
  * Words a match must contain, as a conjunction of alternatives: [["call", "calls"], ["night"]]
- * means "call or calls, and night". Taken from whole words of the top-level sequence that sit
- * between spaces (or the pattern's ends), so each is certain to be a token of the text.
+ * means "call or calls, and night". A clause comes from a stretch of the pattern between word
+ * boundaries (spaces, punctuation, the pattern's ends) whose every reading is one whole word, so
+ * each is certain to be a token of the text inside the match. An alternation contributes one
+ * clause, the union of one clause from each branch ("he ... called" or "she ... texted").
+ * @param node a node whose start and end are word boundaries
  */
 function requiredWords(node: Node): string[][] {
-  // Unwrap the compiled form: seq[lookbehind, group, lookahead] -> group.
-  let body = node;
-  while (body.t === 'seq') {
-    const inner = body.items.filter((x) => x.t !== 'assert');
-    if (inner.length !== 1) break;
-    body = inner[0]!;
-  }
-  if (body.t !== 'seq') return [];
-  const items = body.items;
-  const out: string[][] = [];
-  const isSpace = (x: Node | undefined) => x?.t === 'lit' && x.s === ' ';
-  const endsWord = (x: Node | undefined) => x === undefined || x.t === 'assert' || (x.t === 'lit' && !/[a-z0-9']/.test(x.s));
-  for (let j = 0; j < items.length; j++) {
-    const item = items[j]!;
-    if (item.t === 'lit' || item.t === 'assert') continue;
-    const startsWord = j === 0 || isSpace(items[j - 1]);
-    if (!startsWord || !endsWord(items[j + 1])) continue;
-    const lits = literals(item);
-    if (!lits || lits.size === 0 || lits.has('')) continue;
-    const words = new Set<string>();
-    let ok = true;
-    for (const l of lits) {
-      const w = l.match(HEAD)?.[0];
-      // The literal's first word must be complete: followed by a non-word character or the item's end.
-      if (!w || (w.length < l.length && /[a-z0-9']/.test(l[w.length]!))) {
-        ok = false;
-        break;
-      }
-      words.add(w);
+  // Only a group that occurs exactly once keeps its ends on word boundaries ("(?:ab)+" reads "abab").
+  if (node.t === 'rep') return node.min === 1 && node.max === 1 ? requiredWords(node.node) : [];
+  if (node.t === 'alt') {
+    const union = new Set<string>();
+    for (const branch of node.branches) {
+      const clauses = requiredWords(branch);
+      if (clauses.length === 0) return [];
+      clauses.sort((a, b) => selectivity(b) - selectivity(a))[0]!.forEach((w) => union.add(w));
     }
-    if (ok) out.push([...words]);
+    return [[...union]];
+  }
+  if (node.t !== 'seq') return wordsOf(node);
+  const out: string[][] = [];
+  let from = 0;
+  for (let j = 0; j <= node.items.length; j++) {
+    if (j < node.items.length && !isBoundary(node.items[j]!)) continue;
+    const segment = node.items.slice(from, j);
+    from = j + 1;
+    const solid = segment.filter((x) => x.t !== 'assert');
+    if (solid.length === 0) continue;
+    const words = wordsOf({ t: 'seq', items: segment });
+    if (words.length > 0) out.push(...words);
+    // A stretch that is one group of open-ended readings: look inside it.
+    else if (solid.length === 1 && (solid[0]!.t === 'alt' || solid[0]!.t === 'seq' || solid[0]!.t === 'rep')) out.push(...requiredWords(solid[0]!));
   }
   return out;
+}
+
+/** One clause when every reading of the node is a single whole word (or starts with one), else none. */
+function wordsOf(node: Node): string[][] {
+  const lits = literals(node);
+  if (!lits || lits.size === 0 || lits.has('')) return [];
+  const words = new Set<string>();
+  for (const l of lits) {
+    const w = l.match(HEAD)?.[0];
+    // The literal's first word must be complete: followed by a non-word character or its end.
+    if (!w || (w.length < l.length && /[a-z0-9']/.test(l[w.length]!))) return [];
+    words.add(w);
+  }
+  return [[...words]];
 }
 
 const WORD_START = /^[a-z0-9]/;
@@ -242,28 +258,54 @@ export interface PatternHit {
   end: number;
 }
 
+/** Patterns that may start at a word, and the literal text every one of them starts with there. */
 interface Entry {
-  k: number;
   full: string;
+  ks: number[];
 }
+
+/**
+ * How much of a pattern's literal start the index keeps beyond its first word. Longer keys filter
+ * better but multiply: "kept a close eye on her (email|gmail|...)" expands to a thousand literals
+ * that all begin "kept a clo", and checking each of them at every "kept" cost more than the regex.
+ */
+const KEY_TAIL = 6;
+
+// Index keys are small integers, not strings: building and hashing a string per word of every
+// text cost more than the regular expressions themselves. Word characters are [a-z0-9'].
+const CHARS = 37;
+const charCode = (c: number) => (c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : c === 39 ? 36 : -1);
+const isWordStart = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+const isWordChar = (c: number) => isWordStart(c) || c === 39;
+/** Key of a word's first one, two or three characters (a "partial" first word such as "har" of "harassed"). */
+const partialKey = (s: string, at: number, len: number) => {
+  let key = len;
+  for (let i = 0; i < len; i++) key = key * CHARS + charCode(s.charCodeAt(at + i));
+  return key;
+};
+/** Key of a first word (by id), its separator and the next word's first two characters. */
+const pairKey = (word: number, hyphen: boolean, s: string, at: number) =>
+  ((word * 2 + (hyphen ? 1 : 0)) * CHARS + charCode(s.charCodeAt(at))) * CHARS + charCode(s.charCodeAt(at + 1));
 
 const ownerCache = new WeakMap<object, { set: PatternSet; owner: unknown[] }>();
 
 export class PatternSet {
   private readonly sticky: RegExp[];
   private readonly global: RegExp[];
+  /** Every word the index or a requirement names, numbered. */
+  private readonly wordIds = new Map<string, number>();
   /**
    * Where a pattern may start, keyed three ways (every entry keeps the literal it must start with):
    * byPair: "first word + space or hyphen + first two letters of the second word" (most patterns);
-   * byWord: a whole first word; byPartial: the first three letters of a word that may continue
-   * (e.g. "harass" of "harassed").
+   * byWord: a whole first word; byPartial: the first two or three letters of a word that may
+   * continue (e.g. "har" of "harassed").
    */
-  private readonly byPair = new Map<string, Entry[]>();
-  private readonly byWord = new Map<string, Entry[]>();
-  private readonly byPartial = new Map<string, Entry[]>();
+  private readonly byPair = new Map<number, Entry[]>();
+  private readonly byWord = new Map<number, Entry[]>();
+  private readonly byPartial = new Map<number, Entry[]>();
   private readonly partialLengths: number[];
-  /** Per pattern: words it must contain (see requiredWords); checked once per text. */
-  private readonly required: string[][][];
+  /** Per pattern: word ids it must contain, as a conjunction of alternatives (see requiredWords). */
+  private readonly required: Int32Array[][];
   private readonly digitPatterns: number[] = [];
   private readonly scanPatterns: number[] = [];
 
@@ -271,11 +313,18 @@ export class PatternSet {
   constructor(sources: string[]) {
     this.sticky = sources.map((s) => new RegExp(s, 'y'));
     this.global = sources.map((s) => new RegExp(s, 'g'));
+    const idOf = (word: string) => {
+      let id = this.wordIds.get(word);
+      if (id === undefined) this.wordIds.set(word, (id = this.wordIds.size));
+      return id;
+    };
     const lengths = new Set<number>();
-    const put = (map: Map<string, Entry[]>, key: string, entry: Entry) => {
-      const list = map.get(key);
-      if (!list) map.set(key, [entry]);
-      else if (!list.some((e) => e.k === entry.k && e.full === entry.full)) list.push(entry);
+    const put = (map: Map<number, Entry[]>, key: number, k: number, full: string) => {
+      let list = map.get(key);
+      if (!list) map.set(key, (list = []));
+      const entry = list.find((e) => e.full === full);
+      if (!entry) list.push({ full, ks: [k] });
+      else if (!entry.ks.includes(k)) entry.ks.push(k);
     };
     this.required = sources.map(() => []);
     sources.forEach((src, k) => {
@@ -283,7 +332,7 @@ export class PatternSet {
       try {
         const ast = parse(src);
         found = prefixes(ast);
-        this.required[k] = requiredWords(ast);
+        this.required[k] = requiredWords(ast).map((alts) => Int32Array.from(alts, idOf));
       } catch {
         found = null;
       }
@@ -297,17 +346,18 @@ export class PatternSet {
           if (!this.digitPatterns.includes(k)) this.digitPatterns.push(k);
           continue;
         }
-        const full = prefix.split(DIGIT)[0]!;
-        const head = full.match(HEAD)![0];
+        const literal = prefix.split(DIGIT)[0]!;
+        const head = literal.match(HEAD)![0];
+        const full = literal.slice(0, head.length + 1 + KEY_TAIL);
         const rest = full.slice(head.length);
         const sep = rest[0];
         const second = sep === ' ' || sep === '-' ? (rest.slice(1).match(HEAD)?.[0] ?? '') : '';
-        if (second.length >= 2) put(this.byPair, `${head}${sep}${second.slice(0, 2)}`, { k, full });
-        else if (rest.length > 0) put(this.byWord, head, { k, full }); // the word is complete: something follows it
+        if (second.length >= 2) put(this.byPair, pairKey(idOf(head), sep === '-', second, 0), k, full);
+        else if (rest.length > 0) put(this.byWord, idOf(head), k, full); // the word is complete: something follows it
         else {
-          const key = head.slice(0, 3);
-          put(this.byPartial, key, { k, full });
-          lengths.add(key.length);
+          const len = Math.min(3, head.length);
+          put(this.byPartial, partialKey(head, 0, len), k, full);
+          lengths.add(len);
         }
       }
     });
@@ -340,25 +390,47 @@ export class PatternSet {
   matchAll(text: string): PatternHit[] {
     const hits: PatternHit[] = [];
     const n = this.sticky.length;
+
+    // Pass 1: the words of the text, with their ids (-1 for words the index never names).
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const ids: number[] = [];
+    const present = new Set<number>();
+    for (let i = 0, len = text.length; i < len; ) {
+      if (!isWordStart(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < len && isWordChar(text.charCodeAt(j))) j++;
+      const token = text.slice(i, j);
+      const id = this.wordIds.get(token) ?? -1;
+      if (id >= 0) present.add(id);
+      // A word may be followed by an apostrophe in the text ("sister's", a quote ending "me'"),
+      // which a pattern's lookahead allows: each part before an apostrophe is present too.
+      for (let cut = token.indexOf("'"); cut > 0; cut = token.indexOf("'", cut + 1)) {
+        const part = this.wordIds.get(token.slice(0, cut));
+        if (part !== undefined) present.add(part);
+      }
+      starts.push(i);
+      ends.push(j);
+      ids.push(id);
+      i = j;
+    }
+
     // Per pattern: where its last match ended (a match may not begin inside it, as with
-    // String.matchAll) and where it was last tried (several index entries can propose one start).
+    // String.matchAll), where it was last tried (several index entries can propose one start),
+    // and whether its required words are in the text at all (0 unknown, 1 yes, 2 no).
+    // (Checking that they fall within a match's reach of each start filtered a third more
+    // attempts but cost more than it saved.)
     const after = new Int32Array(n);
     const tried = new Int32Array(n).fill(-1);
-    // A pattern whose required words are absent from the text cannot match anywhere in it.
-    // A word may be followed by an apostrophe in the text ("sister's", a quote ending "me'"),
-    // which a pattern's lookahead allows: record the part before it too.
-    const tokens = new Set<string>();
-    for (const t of text.match(/[a-z0-9][a-z0-9']*/g) ?? []) {
-      tokens.add(t);
-      const cut = t.indexOf("'");
-      if (cut > 0) tokens.add(t.slice(0, cut)).add(t.replace(/'+$/, ''));
-    }
-    const possible = new Int8Array(n); // 0 unknown, 1 yes, 2 no
+    const possible = new Int8Array(n);
     const attempt = (k: number, at: number) => {
       if (at < after[k]! || tried[k] === at) return;
-      if (possible[k] === 0) possible[k] = this.required[k]!.every((alts) => alts.some((w) => tokens.has(w))) ? 1 : 2;
-      if (possible[k] === 2) return;
       tried[k] = at;
+      if (possible[k] === 0) possible[k] = this.hasRequired(k, present) ? 1 : 2;
+      if (possible[k] === 2) return;
       const re = this.sticky[k]!;
       re.lastIndex = at;
       if (re.test(text) && re.lastIndex > at) {
@@ -370,30 +442,29 @@ export class PatternSet {
       if (!list) return;
       for (let i = 0; i < list.length; i++) {
         const e = list[i]!;
-        if (text.startsWith(e.full, at)) attempt(e.k, at);
+        if (text.startsWith(e.full, at)) for (let j = 0; j < e.ks.length; j++) attempt(e.ks[j]!, at);
       }
     };
-    const word = /[a-z0-9][a-z0-9']*/g;
-    let prevToken = '';
-    let prevAt = -2;
-    for (let m: RegExpExecArray | null = word.exec(text); ; m = word.exec(text)) {
-      // Pairs are looked up one word late, when the next word is known; starts stay ascending.
-      if (m && m.index === prevAt + prevToken.length + 1) {
-        const sep = text.charCodeAt(m.index - 1);
-        if (sep === 32 || sep === 45) consider(this.byPair.get(`${prevToken}${sep === 32 ? ' ' : '-'}${m[0].slice(0, 2)}`), prevAt);
-      }
-      if (!m) break;
-      const token: string = m[0];
-      const at: number = m.index;
-      const c0 = token.charCodeAt(0);
+
+    // Pass 2: at each word, in order, try the patterns the index says can start there.
+    for (let w = 0; w < starts.length; w++) {
+      const at = starts[w]!;
+      const id = ids[w]!;
+      const length = ends[w]! - at;
+      const c0 = text.charCodeAt(at);
       if (c0 >= 48 && c0 <= 57) for (const k of this.digitPatterns) attempt(k, at);
-      consider(this.byWord.get(token), at);
-      for (const len of this.partialLengths) {
-        if (len > token.length) break;
-        consider(this.byPartial.get(len === token.length ? token : token.slice(0, len)), at);
+      if (id >= 0) {
+        consider(this.byWord.get(id), at);
+        const next = w + 1 < starts.length ? starts[w + 1]! : -1;
+        if (next === ends[w]! + 1 && ends[w + 1]! - next >= 2) {
+          const sep = text.charCodeAt(next - 1);
+          if (sep === 32 || sep === 45) consider(this.byPair.get(pairKey(id, sep === 45, text, next)), at);
+        }
       }
-      prevToken = token;
-      prevAt = at;
+      for (const len of this.partialLengths) {
+        if (len > length) break;
+        consider(this.byPartial.get(partialKey(text, at, len)), at);
+      }
     }
     for (const k of this.scanPatterns) {
       const re = this.global[k]!;
@@ -401,5 +472,14 @@ export class PatternSet {
       for (const m of text.matchAll(re)) if (m[0].length) hits.push({ pattern: k, start: m.index, end: m.index + m[0].length });
     }
     return hits;
+  }
+
+  private hasRequired(k: number, present: Set<number>): boolean {
+    for (const alternatives of this.required[k]!) {
+      let any = false;
+      for (let i = 0; i < alternatives.length && !any; i++) any = present.has(alternatives[i]!);
+      if (!any) return false;
+    }
+    return true;
   }
 }
