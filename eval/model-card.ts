@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { num, pct, pctWithCi, signedPoints, table } from './format.ts';
 import type { EvaluationMetrics, Task } from './harness.ts';
+import { modelDir, modelsDir, selectedModelId } from '../src/embeddings/registry.ts';
 
 /** Marks text a force must write itself; searching for it finds every gap. */
 export const PLACEHOLDER = 'FORCE TO COMPLETE';
@@ -50,6 +51,71 @@ function subgroupTable(m: EvaluationMetrics): string {
 export interface ModelCardOptions {
   /** Where the metrics came from, shown in the card. */
   metricsSource?: string;
+  /** The embedding model's manifest (models/<id>/manifest.json), for the hybrid section. */
+  embeddingManifest?: EmbeddingManifest;
+  /** The trained hybrid scorer's development record (models/hybrid-scorer.json). */
+  hybridScorer?: HybridScorerRecord;
+}
+
+/** The parts of models/<id>/manifest.json the card reports. */
+export interface EmbeddingManifest {
+  id: string;
+  version: string;
+  dimensions: number;
+  provenance?: {
+    source?: { package?: string; version?: string; licence?: string; sha256?: string; words?: number };
+    recipe?: { vocabulary?: string; postprocessing?: string; removed_components?: number; quantization?: string; model_max_length?: number };
+    domain_vocabulary?: { absent_from_source?: string[]; added_beyond_top_n?: number };
+    vocabulary_size?: number;
+    build_command?: string;
+  };
+  files: Record<string, string>;
+}
+
+type DevFigures = Record<string, Record<'stalking' | 's4a', { average_precision: number; recall: number; precision: number; ece: number }>>;
+/** The parts of models/hybrid-scorer.json the card reports. */
+export interface HybridScorerRecord {
+  id: string;
+  fitted_on: string;
+  embedding_model: { tag: string };
+  development?: { note?: string } & DevFigures;
+}
+
+function embeddingSection(manifest: EmbeddingManifest | undefined, scorer: HybridScorerRecord | undefined): string {
+  if (!manifest) return 'No embedding model manifest was found; the hybrid mode cannot run and only the rules-only screener is described here.';
+  const p = manifest.provenance ?? {};
+  const files = table(['file', 'SHA-256'], Object.entries(manifest.files).map(([f, h]) => [`\`${f}\``, `\`${h}\``]));
+  const absent = p.domain_vocabulary?.absent_from_source ?? [];
+  const dev = scorer?.development;
+  const devRows = dev
+    ? (['rules-only', 'hybrid', 'embeddings'] as const)
+        .filter((v) => dev[v])
+        .flatMap((v) => TASKS.map((task) => [v, task, num(dev[v]![task].average_precision), pct(dev[v]![task].precision), pct(dev[v]![task].recall), num(dev[v]![task].ece)]))
+    : [];
+  return `Used only in \`SCREENER_MODE=hybrid\` (and the \`embeddings\` ablation). The default, rules-only screener uses no model.
+
+- **Model:** \`${manifest.id}\` version ${manifest.version}, ${manifest.dimensions}-dimensional; a word-vector lookup packaged as an ONNX graph and run by transformers.js from \`models/\` only (remote loading off; checksums verified before loading).
+- **Provenance:** ${p.source?.package ?? 'unknown'} ${p.source?.version ?? ''} (${p.source?.words?.toLocaleString('en-GB') ?? '?'} words; source file SHA-256 \`${p.source?.sha256 ?? 'unknown'}\`). Licence: ${p.source?.licence ?? 'unknown'}.
+- **Recipe:** ${p.recipe?.vocabulary ?? ''}; ${p.recipe?.postprocessing ?? ''} (${p.recipe?.removed_components ?? '?'} components); ${p.recipe?.quantization ?? ''}. Vocabulary ${p.vocabulary_size?.toLocaleString('en-GB') ?? '?'} rows. Rebuild: \`${p.build_command ?? 'scripts/build-model.ts'}\`.
+- **Files:**
+
+${files}
+
+**Limits of this model.**
+
+- It averages word vectors: word order, negation and who did what to whom are lost ("he followed her" and "she followed him" embed alike). The rules' context stage, not the embedding, handles negation and other experiencers; semantic indicators inherit the negation and hypothetical context of their sentence.
+- The vectors were learnt from general web and news text (GloVe), not police narratives, and carry that text's associations; they were not audited for bias.
+- Police abbreviations and new platforms are out of vocabulary unless normalised first${absent.length ? ` (absent from the source: ${absent.join(', ')})` : ''}; a sentence with no known word embeds to zero and matches nothing.
+- A force with a stronger sentence model can install it (\`models pull\` / \`models import\`) and must re-run \`train-hybrid\` and this evaluation: the hybrid scorer's weights belong to one model (${scorer ? `\`${scorer.id}\` was fitted with \`${scorer.embedding_model.tag}\`` : 'no hybrid scorer found'}).
+${
+  devRows.length
+    ? `
+Development figures for the hybrid scorer. ${dev?.note ?? 'Gold dev split.'} Fitted on: ${scorer!.fitted_on}. The comparison on the test split is the ablation report (\`eval --ablation\`).
+
+${table(['variant', 'task', 'average precision', 'precision', 'recall', 'ECE'], devRows)}
+`
+    : ''
+}`;
 }
 
 export function renderModelCard(m: EvaluationMetrics, options: ModelCardOptions = {}): string {
@@ -104,6 +170,10 @@ ${metricsTable(m)}
 Recall and flag rate by group, with the gap to the overall recall. Groups under 10 records or 5 positives are indicative only.
 
 ${subgroupTable(m)}
+
+## Embedding model and hybrid scorer
+
+${embeddingSection(options.embeddingManifest, options.hybridScorer)}
 
 ## Limits
 
@@ -181,7 +251,17 @@ Every flag goes to a trained person who reads the full record, decides whether i
 export async function writeModelCard(metricsFile: string, outFile: string): Promise<void> {
   const metrics = JSON.parse(await readFile(metricsFile, 'utf8')) as EvaluationMetrics;
   await mkdir(path.dirname(outFile), { recursive: true });
-  await writeFile(outFile, renderModelCard(metrics, { metricsSource: path.relative(process.cwd(), metricsFile) || metricsFile }));
+  const embeddingManifest = await readJson<EmbeddingManifest>(path.join(modelDir(selectedModelId()), 'manifest.json'));
+  const hybridScorer = await readJson<HybridScorerRecord>(path.join(modelsDir(), 'hybrid-scorer.json'));
+  await writeFile(outFile, renderModelCard(metrics, { metricsSource: path.relative(process.cwd(), metricsFile) || metricsFile, embeddingManifest, hybridScorer }));
+}
+
+async function readJson<T>(file: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

@@ -210,6 +210,11 @@ describe('writeEvaluation and the model card', () => {
     // Figures from metrics.json appear; undefined ones read n/a rather than 0%.
     expect(card).toContain(`of the records labelled stalking it flagged ${(metrics.stalking.recall * 100).toFixed(1)}%`);
     expect(card).toContain('For s4A the figures are n/a');
+    // The bundled embedding model's provenance and checksums come from its manifest.
+    const manifest = JSON.parse(await readFile('models/wink-sg-100d/manifest.json', 'utf8')) as { files: Record<string, string> };
+    expect(card).toContain('## Embedding model and hybrid scorer');
+    expect(card).toContain(manifest.files['onnx/model_quantized.onnx']);
+    expect(card).toContain('Limits of this model');
   });
 
   it('renders the model card from in-memory metrics too', async () => {
