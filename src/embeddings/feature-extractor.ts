@@ -25,14 +25,68 @@ export function configureOffline(modelsDir: string): void {
   env.useBrowserCache = false;
 }
 
+interface TensorLike {
+  dims: number[];
+  data: ArrayLike<number | bigint>;
+}
+interface PipelineParts {
+  tokenizer: (texts: string[], options: { padding: boolean; truncation: boolean }) => { attention_mask: TensorLike };
+  model: (inputs: unknown) => Promise<{ last_hidden_state?: TensorLike; logits?: TensorLike }>;
+}
+
+/**
+ * Loads the feature-extraction pipeline and embeds through its own tokenizer and ONNX model. The
+ * pooling is done here: transformers.js 2.17 pools by reading every element through its Tensor's
+ * Proxy, which took most of the embedding time; reading the typed arrays once is the same
+ * arithmetic (masked mean or first token, then L2 normalisation) without that cost.
+ */
 export async function loadFeatureExtractor(config: ExtractorConfig): Promise<Extract> {
   configureOffline(config.modelsDir);
-  const extractor = await pipeline('feature-extraction', config.modelId, { quantized: config.quantized });
+  const extractor = (await pipeline('feature-extraction', config.modelId, { quantized: config.quantized })) as unknown as PipelineParts;
   return async (texts) => {
-    const out = await extractor(texts, { pooling: config.pooling, normalize: config.normalize });
-    const dims = out.dims as number[];
-    return { data: out.data as Float32Array, dimensions: dims[dims.length - 1]! };
+    const inputs = extractor.tokenizer(texts, { padding: true, truncation: true });
+    const outputs = await extractor.model(inputs);
+    const hidden = outputs.last_hidden_state ?? outputs.logits;
+    if (!hidden) throw new Error('the model returned neither last_hidden_state nor logits');
+    const [batch, length, dimensions] = hidden.dims as [number, number, number];
+    return { data: pool(hidden.data as Float32Array, inputs.attention_mask.data, batch, length, dimensions, config), dimensions };
   };
+}
+
+/** Masked mean (or first-token) pooling and optional L2 normalisation; a row with no tokens stays zero. */
+export function pool(
+  hidden: ArrayLike<number>,
+  mask: ArrayLike<number | bigint>,
+  batch: number,
+  length: number,
+  dimensions: number,
+  options: Pick<ExtractorConfig, 'pooling' | 'normalize'>,
+): Float32Array {
+  const out = new Float32Array(batch * dimensions);
+  const row = new Float64Array(dimensions); // sums in double precision, as transformers.js does
+  for (let b = 0; b < batch; b++) {
+    row.fill(0);
+    if (options.pooling === 'cls') {
+      for (let d = 0; d < dimensions; d++) row[d] = hidden[b * length * dimensions + d]!;
+    } else {
+      let count = 0;
+      for (let t = 0; t < length; t++) {
+        if (Number(mask[b * length + t]) === 0) continue;
+        count++;
+        const offset = (b * length + t) * dimensions;
+        for (let d = 0; d < dimensions; d++) row[d]! += hidden[offset + d]!;
+      }
+      if (count > 0) for (let d = 0; d < dimensions; d++) row[d]! /= count;
+    }
+    if (options.normalize) {
+      let norm = 0;
+      for (let d = 0; d < dimensions; d++) norm += row[d]! * row[d]!;
+      norm = Math.sqrt(norm);
+      if (norm > 0) for (let d = 0; d < dimensions; d++) row[d]! /= norm;
+    }
+    out.set(row, b * dimensions);
+  }
+  return out;
 }
 
 /**

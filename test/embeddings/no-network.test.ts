@@ -84,3 +84,25 @@ describe('the embedding worker network guard', () => {
     expect(globalThis.fetch).toBe(originalFetch);
   });
 });
+
+describe('pooling outside transformers.js', () => {
+  it("gives the pipeline's own mean-pooled, normalised vectors on the real model, padding and all", async () => {
+    const texts = ['he keeps following me home', 'she changed her route to work because he waits outside every night', 'xqzv', 'the'];
+    const ours = await loadFeatureExtractor({ modelsDir: REPO_MODELS_DIR, modelId: MODEL_ID, quantized: true, pooling: 'mean', normalize: true });
+    const theirs = await pipeline('feature-extraction', MODEL_ID, { quantized: true });
+    const a = await ours(texts);
+    const b = await theirs(texts, { pooling: 'mean', normalize: true });
+    expect(a.dimensions).toBe(100);
+    expect(a.data.length).toBe((b.data as Float32Array).length);
+    let compared = 0;
+    (b.data as Float32Array).forEach((x, i) => {
+      // transformers.js gives NaN for a text with no known word; ours gives zero (embedAll's convention).
+      if (Number.isNaN(x)) expect(a.data[i]).toBe(0);
+      else {
+        expect(a.data[i]).toBeCloseTo(x, 6);
+        compared++;
+      }
+    });
+    expect(compared).toBeGreaterThanOrEqual(300);
+  }, 60_000);
+});
