@@ -1,31 +1,18 @@
-// API load benchmark: /v1/screen and /v1/records at a fixed 300 req/s on loopback (autocannon).
+// API load benchmark: /v1/screen and /v1/records at a fixed 300 req/s on loopback, open loop
+// (requests leave on a steady schedule; latency from the scheduled time: see open-loop.ts).
 // The server runs as a separate process, as deployed: `serve` with embedded PGlite in a temp
 // DATA_DIR, or PostgreSQL when BENCH_DATABASE_URL is set (its tables must be empty or disposable).
-//   node --import tsx bench/api.bench.ts            (BENCH_RATE=300 BENCH_SECONDS=10 BENCH_CONNECTIONS=20)
+//   node --import tsx bench/api.bench.ts            (BENCH_RATE=300 BENCH_SECONDS=10)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-// autocannon ships no types; the little of its API used here, typed locally.
-interface CannonRequest { method: string; path: string; headers: Record<string, string>; body?: string; setupRequest?: (req: CannonRequest) => CannonRequest }
-interface CannonOptions { url: string; connections: number; overallRate?: number; duration?: number; amount?: number; requests: CannonRequest[] }
-interface CannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number; max: number };
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  statusCodeStats?: Record<string, { count: number }>;
-}
-const autocannonModule = 'autocannon';
-const autocannon = ((await import(autocannonModule)) as { default: (o: CannonOptions) => Promise<CannonResult> }).default;
+import { openLoop } from './open-loop.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
 // Realistic narratives (lengths and vocabulary) from the gold set, cycled.
 const texts = readFileSync(join(ROOT, 'datasets/gold/part-a.jsonl'), 'utf8')
@@ -71,39 +58,19 @@ async function waitReady(base: string) {
 }
 
 async function measure(base: string, key: string, path: '/v1/screen' | '/v1/records') {
-  let n = 0;
-  const result = await autocannon({
-    url: base,
-    connections: CONNECTIONS,
-    overallRate: RATE,
-    duration: SECONDS,
-    requests: [
-      {
-        method: 'POST',
-        path,
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        // A new id per request, so every /v1/records request is a real insert, not an idempotent no-op.
-        setupRequest: (req) => {
-          const t = texts[n % texts.length]!;
-          const id = `bench-${path.slice(4)}-${n++}`;
-          return { ...req, body: JSON.stringify({ id, ...t, victim_ref: `V${n % 50}`, suspect_ref: `S${n % 50}` }) };
-        },
-      },
-    ],
+  const result = await openLoop({
+    base,
+    rate: RATE,
+    seconds: SECONDS,
+    // A new id per request, so every /v1/records request is a real insert, not an idempotent no-op.
+    request: (n) => ({
+      method: 'POST',
+      path,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: `bench-${path.slice(4)}-${n}`, ...texts[n % texts.length]!, victim_ref: `V${n % 50}`, suspect_ref: `S${n % 50}` }),
+    }),
   });
-  return {
-    endpoint: path,
-    target_rps: RATE,
-    achieved_rps: Math.round(result.requests.average * 10) / 10,
-    p50_ms: result.latency.p50,
-    p99_ms: result.latency.p99,
-    max_ms: result.latency.max,
-    ok_2xx: result['2xx'],
-    non_2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    status_counts: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, v.count])),
-  };
+  return { endpoint: path, target_rps: RATE, ...result };
 }
 
 let server: ChildProcess | undefined;
@@ -113,15 +80,20 @@ try {
   server = started.child;
   await waitReady(started.base);
   // Warm up (JIT, catalogue caches) before measuring.
-  await autocannon({ url: started.base, connections: 4, amount: 200, requests: [{ method: 'POST', path: '/v1/screen', headers: { authorization: `Bearer ${lastLine}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: 'warm', text: texts[0]!.text }) }] });
+  await openLoop({
+    base: started.base,
+    rate: 100,
+    seconds: 3,
+    request: (n) => ({ method: 'POST', path: '/v1/screen', headers: { authorization: `Bearer ${lastLine}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: 'warm', ...texts[n % texts.length]! }) }),
+  });
   const rows = [await measure(started.base, lastLine, '/v1/screen'), await measure(started.base, lastLine, '/v1/records')];
   const backend = env.DATABASE_URL ? 'postgres' : 'pglite';
   const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
-  console.log(`\nAPI benchmark (1-min load average at the end: ${load}): ${RATE} req/s target, ${SECONDS} s per endpoint, ${CONNECTIONS} connections, backend ${backend}, loopback\n`);
+  console.log(`\nAPI benchmark (1-min load average at the end: ${load}): ${RATE} req/s target, ${SECONDS} s per endpoint, open loop (latency from each request's scheduled time), backend ${backend}, loopback\n`);
   console.log('| endpoint | target req/s | achieved req/s | p50 ms | p99 ms | max ms | 2xx | non-2xx (by status) | errors |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.endpoint} | ${r.target_rps} | ${r.achieved_rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.max_ms} | ${r.ok_2xx} | ${r.non_2xx} ${JSON.stringify(r.status_counts)} | ${r.errors + r.timeouts} |`);
-  console.log(`\n${JSON.stringify({ backend, rate: RATE, seconds: SECONDS, connections: CONNECTIONS, results: rows })}`);
+  console.log(`\n${JSON.stringify({ backend, rate: RATE, seconds: SECONDS, results: rows })}`);
 } finally {
   if (server && server.exitCode === null) {
     server.kill('SIGTERM');
