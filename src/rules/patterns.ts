@@ -403,18 +403,23 @@ export class PatternSet {
       }
       let j = i + 1;
       while (j < len && isWordChar(text.charCodeAt(j))) j++;
-      const token = text.slice(i, j);
-      const id = this.wordIds.get(token) ?? -1;
-      if (id >= 0) present.add(id);
-      // A word may be followed by an apostrophe in the text ("sister's", a quote ending "me'"),
-      // which a pattern's lookahead allows: each part before an apostrophe is present too.
-      for (let cut = token.indexOf("'"); cut > 0; cut = token.indexOf("'", cut + 1)) {
-        const part = this.wordIds.get(token.slice(0, cut));
-        if (part !== undefined) present.add(part);
+      // A match may also start after an apostrophe inside a word ("again" of "her'again": the
+      // patterns' look-behind only excludes letters and digits), so those are starts too.
+      for (let at = i; at < j; at = text.indexOf("'", at) + 1 || j) {
+        if (!isWordStart(text.charCodeAt(at))) continue;
+        const token = text.slice(at, j);
+        const id = this.wordIds.get(token) ?? -1;
+        if (id >= 0) present.add(id);
+        // A word may be followed by an apostrophe in the text ("sister's", a quote ending "me'"),
+        // which a pattern's lookahead allows: each part before an apostrophe is present too.
+        for (let cut = token.indexOf("'"); cut > 0; cut = token.indexOf("'", cut + 1)) {
+          const part = this.wordIds.get(token.slice(0, cut));
+          if (part !== undefined) present.add(part);
+        }
+        starts.push(at);
+        ends.push(j);
+        ids.push(id);
       }
-      starts.push(i);
-      ends.push(j);
-      ids.push(id);
       i = j;
     }
 
@@ -455,8 +460,10 @@ export class PatternSet {
       if (c0 >= 48 && c0 <= 57) for (const k of this.digitPatterns) attempt(k, at);
       if (id >= 0) {
         consider(this.byWord.get(id), at);
-        const next = w + 1 < starts.length ? starts[w + 1]! : -1;
-        if (next === ends[w]! + 1 && ends[w + 1]! - next >= 2) {
+        let nx = w + 1; // the next word after this one (skipping starts inside it)
+        while (nx < starts.length && starts[nx]! < ends[w]!) nx++;
+        const next = nx < starts.length ? starts[nx]! : -1;
+        if (next === ends[w]! + 1 && ends[nx]! - next >= 2) {
           const sep = text.charCodeAt(next - 1);
           if (sep === 32 || sep === 45) consider(this.byPair.get(pairKey(id, sep === 45, text, next)), at);
         }
