@@ -247,11 +247,11 @@ async function chooseThresholds(examples: Example[], ctx: HybridContext): Promis
   for (const c of ctx.matcher.codes) best.set(c.code, []);
   for (const e of examples) {
     if (isClean(e.record)) {
-      const { best: sims } = ctx.matcher.scores(e.vectors);
+      const { best: sims } = await ctx.matcher.scores(e.vectors);
       for (let u = 0; u < e.vectors.length; u++) for (let c = 0; c < nc; c++) nullSims[c]!.push(sims[u * nc + c]!);
     }
     // Every counted, uncovered match at or above the floor, whatever the other codes of its clause.
-    const found = await ctx.matcher.indicators(e.doc, ctx.matcher.candidates(e.vectors, () => FLOOR), e.rules.result.indicators);
+    const found = await ctx.matcher.indicators(e.doc, await ctx.matcher.candidates(e.vectors, () => FLOOR), e.rules.result.indicators);
     const top = new Map<string, number>();
     for (const ind of found.filter(isCounted)) top.set(ind.code, Math.max(top.get(ind.code) ?? -1, ind.similarity ?? 0));
     for (const c of ctx.matcher.codes) {

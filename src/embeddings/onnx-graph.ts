@@ -93,3 +93,23 @@ export function buildEmbeddingGraph(table: QuantizedTable, meta: GraphMetadata):
   });
   return onnx.ModelProto.encode(model).finish();
 }
+
+/**
+ * similarities[n, k] = clauses[n, :] . exemplars[k, :]: every clause vector against every exemplar
+ * in one MatMul, which onnxruntime runs with SIMD on its own threads. The same dot products in a
+ * JavaScript loop took a sixth of the hybrid screener's main-thread time.
+ */
+export function buildSimilarityGraph(exemplars: Float32Array, count: number, dimensions: number): Uint8Array {
+  if (exemplars.length !== count * dimensions) throw new Error('exemplar matrix has inconsistent sizes');
+  const transposed = new Float32Array(dimensions * count);
+  for (let k = 0; k < count; k++) for (let j = 0; j < dimensions; j++) transposed[j * count + k] = exemplars[k * dimensions + j]!;
+  const graph = {
+    name: 'exemplar_similarity',
+    input: [tensorInput('clauses', DataType.FLOAT, ['clause_count', dimensions])],
+    output: [tensorInput('similarities', DataType.FLOAT, ['clause_count', count])],
+    initializer: [{ name: 'exemplars_t', dataType: DataType.FLOAT, dims: [dimensions, count], rawData: float32LittleEndian(transposed) }],
+    node: [{ opType: 'MatMul', name: 'dot_products', input: ['clauses', 'exemplars_t'], output: ['similarities'] }],
+  };
+  const model = onnx.ModelProto.create({ irVersion: IR_VERSION, opsetImport: [{ domain: '', version: OPSET }], producerName: 'stalking-screener', graph });
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -14,7 +14,9 @@ import { applyContext, findCues, type CueHit } from '../screening/context.ts';
 import { normaliserFor, toOriginal, type NormalisedText } from '../screening/normalise.ts';
 import { splitSentences, type Range } from '../screening/sentences.ts';
 import type { Indicator, IndicatorCategory, Span } from '../screening/types.ts';
+import ort from 'onnxruntime-node';
 import { modelTag, type ModelInfo } from './embedder.ts';
+import { buildSimilarityGraph } from './onnx-graph.ts';
 
 /** What the matcher needs from an embedder (the shared worker-thread Embedder, or a test double). */
 export interface EmbedderLike {
@@ -201,6 +203,8 @@ export class SemanticMatcher {
   private readonly exemplarMatrix: Float32Array;
   private readonly common: Float32Array | null;
   private readonly cache: VectorCache;
+  /** The exemplar matrix as an onnxruntime MatMul, created at first use. */
+  private session: Promise<ort.InferenceSession> | undefined;
 
   private constructor(
     private readonly embedder: EmbedderLike,
@@ -256,30 +260,23 @@ export class SemanticMatcher {
   }
 
   /** For each sentence vector, the best similarity per code and the exemplar that gave it. */
-  scores(vectors: Float32Array[]): { best: Float32Array; arg: Int32Array } {
+  async scores(vectors: Float32Array[]): Promise<{ best: Float32Array; arg: Int32Array }> {
     const nc = this.codes.length;
     const d = this.dimensions;
-    const E = this.exemplarMatrix;
     const codeOf = this.exemplarCode;
+    const count = codeOf.length;
     const best = new Float32Array(vectors.length * nc).fill(-1);
     const arg = new Int32Array(vectors.length * nc).fill(-1);
-    // Plain, unrolled loops over one flat matrix: this runs for every clause against every exemplar.
+    if (vectors.length === 0) return { best, arg };
+    const input = new Float32Array(vectors.length * d);
+    vectors.forEach((v, u) => input.set(v, u * d));
+    this.session ??= ort.InferenceSession.create(buildSimilarityGraph(this.exemplarMatrix, count, d), { intraOpNumThreads: 1 });
+    const session = await this.session;
+    const out = await session.run({ clauses: new ort.Tensor('float32', input, [vectors.length, d]) });
+    const sims = out.similarities!.data as Float32Array;
     for (let u = 0; u < vectors.length; u++) {
-      const v = vectors[u]!;
-      for (let k = 0, off = 0; k < codeOf.length; k++, off += d) {
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        let j = 0;
-        for (; j + 3 < d; j += 4) {
-          s0 += v[j]! * E[off + j]!;
-          s1 += v[j + 1]! * E[off + j + 1]!;
-          s2 += v[j + 2]! * E[off + j + 2]!;
-          s3 += v[j + 3]! * E[off + j + 3]!;
-        }
-        for (; j < d; j++) s0 += v[j]! * E[off + j]!;
-        const s = s0 + s1 + s2 + s3;
+      for (let k = 0; k < count; k++) {
+        const s = sims[u * count + k]!;
         const at = u * nc + codeOf[k]!;
         if (s > best[at]!) {
           best[at] = s;
@@ -291,8 +288,8 @@ export class SemanticMatcher {
   }
 
   /** Sentences whose closest exemplar of a code passes that code's threshold (at most N codes each). */
-  candidates(vectors: Float32Array[], thresholds: (code: string) => number = (c) => this.threshold(c)): Candidate[] {
-    const { best, arg } = this.scores(vectors);
+  async candidates(vectors: Float32Array[], thresholds: (code: string) => number = (c) => this.threshold(c)): Promise<Candidate[]> {
+    const { best, arg } = await this.scores(vectors);
     const nc = this.codes.length;
     const out: Candidate[] = [];
     for (let u = 0; u < vectors.length; u++) {
@@ -363,7 +360,7 @@ export class SemanticMatcher {
   /** Everything for one record: the sentence vectors, the pooled vector and the semantic indicators. */
   async analyse(doc: SemanticDoc, ruleIndicators: readonly Indicator[] = []): Promise<{ vectors: Float32Array[]; pooled: Float32Array; indicators: Indicator[] }> {
     const vectors = await this.embed(doc.units.map((u) => u.text));
-    const indicators = await this.indicators(doc, this.candidates(vectors), ruleIndicators);
+    const indicators = await this.indicators(doc, await this.candidates(vectors), ruleIndicators);
     return { vectors, pooled: pool(vectors, this.dimensions), indicators };
   }
 }

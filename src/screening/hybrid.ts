@@ -214,7 +214,7 @@ export interface HybridContext {
  */
 export async function hybridEvidence(ctx: HybridContext, variant: HybridVariant, doc: SemanticDoc, vectors: Float32Array[], rules: Analysis) {
   const ruleIndicators = variant === 'hybrid' ? rules.result.indicators : [];
-  const semantic = await ctx.matcher.indicators(doc, ctx.matcher.candidates(vectors), ruleIndicators);
+  const semantic = await ctx.matcher.indicators(doc, await ctx.matcher.candidates(vectors), ruleIndicators);
   const indicators = [...ruleIndicators, ...semantic];
   const assessed = assessEvidence(ctx.catalogue, ctx.codes, doc, indicators);
   const evidence: RecordEvidence = {

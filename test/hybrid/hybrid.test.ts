@@ -35,6 +35,36 @@ afterAll(async () => {
 const semantic = (r: ScreeningResult, code?: string) => r.indicators.filter((i) => i.source === 'semantic' && (!code || i.code === code));
 const rulesOnly = (text: string) => analyse({ id: 'r', text }, loadCatalogue(), loadScorer(), { stalking: 0.5, s4a: 0.5 }).result;
 
+describe('exemplar similarity (onnxruntime MatMul)', () => {
+  it('gives, per clause and code, the best dot product with that code\'s exemplars, as a plain loop does', async () => {
+    const catalogue = loadCatalogue();
+    const matcher = await SemanticMatcher.load(await sharedEmbedder(), catalogue, loadHybridModel().semantic);
+    const doc = prepareDoc(catalogue, 'He keeps turning up outside my work. I changed my route home. He sent 40 messages last night.');
+    const vectors = await matcher.embed(doc.units.map((u) => u.text));
+    const { best, arg } = await matcher.scores(vectors);
+    const m = matcher as unknown as { exemplarMatrix: Float32Array; exemplarCode: Int32Array; codes: unknown[]; dimensions: number };
+    const nc = m.codes.length;
+    const d = m.dimensions;
+    expect(vectors.length).toBeGreaterThanOrEqual(3);
+    let checked = 0;
+    for (let u = 0; u < vectors.length; u++) {
+      const expected = new Float64Array(nc).fill(-1);
+      for (let k = 0; k < m.exemplarCode.length; k++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += vectors[u]![j]! * m.exemplarMatrix[k * d + j]!;
+        expected[m.exemplarCode[k]!] = Math.max(expected[m.exemplarCode[k]!]!, s);
+      }
+      for (let c = 0; c < nc; c++) {
+        expect(best[u * nc + c]).toBeCloseTo(expected[c]!, 5);
+        expect(m.exemplarCode[arg[u * nc + c]!]).toBe(c);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+    expect((await matcher.scores([])).best.length).toBe(0);
+  });
+});
+
 describe('semantic indicators', () => {
   it('finds a paraphrase the rules miss, with an exact span of the original text', async () => {
     const text = `Caller states ${PARAPHRASE} and she does not know who it is.`;
@@ -65,7 +95,7 @@ describe('semantic indicators', () => {
     const matcher = await SemanticMatcher.load(await sharedEmbedder(), loadCatalogue(), loadHybridModel().semantic);
     const doc = prepareDoc(loadCatalogue(), text);
     const vectors = await matcher.embed(doc.units.map((u) => u.text));
-    return matcher.indicators(doc, matcher.candidates(vectors));
+    return matcher.indicators(doc, await matcher.candidates(vectors));
   };
 
   it('marks a negated paraphrase negated, with the cue that did it', async () => {
