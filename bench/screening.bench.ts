@@ -1,4 +1,4 @@
-// npm run bench: rules-only screening throughput on one core, reported as medians, and the
+// npm run bench:rules (and the first part of npm run bench): rules-only screening throughput on one core, reported as medians, and the
 // slowest single records including pathological inputs. Not a test: nothing here asserts a time.
 import { performance } from 'node:perf_hooks';
 import { generateDataset } from '../datasets/generate.ts';
