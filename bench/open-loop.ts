@@ -6,6 +6,7 @@
 // than latency at a steady rate.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { quantile } from '../eval/bootstrap.ts';
 
 export interface OpenLoopRequest {
   method: 'POST' | 'GET';
@@ -38,7 +39,6 @@ export interface OpenLoopResult {
   status_counts: Record<string, number>;
 }
 
-const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
 const round = (x: number) => Math.round(x * 10) / 10;
 
 export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {

@@ -256,11 +256,13 @@ export async function writeModelCard(metricsFile: string, outFile: string): Prom
   await writeFile(outFile, renderModelCard(metrics, { metricsSource: path.relative(process.cwd(), metricsFile) || metricsFile, embeddingManifest, hybridScorer }));
 }
 
+/** A JSON file, or undefined when it does not exist (a malformed one is an error, not an absence). */
 async function readJson<T>(file: string): Promise<T | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
 }
 

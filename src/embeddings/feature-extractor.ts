@@ -91,8 +91,8 @@ export function pool(
 
 /**
  * Embeds any number of texts in batches. Texts are grouped by length so a batch pads little;
- * masked mean pooling makes the result independent of the grouping. A blank text, or one with no
- * known word, gets the zero vector (transformers.js would divide by zero and return NaN).
+ * masked mean pooling makes the result independent of the grouping. A blank text gets the zero
+ * vector without reaching the model; one with no known word gets it from pool().
  */
 export async function embedAll(extract: Extract, texts: string[], batchSize: number, dimensions: number): Promise<Float32Array> {
   const out = new Float32Array(texts.length * dimensions);
@@ -105,10 +105,7 @@ export async function embedAll(extract: Extract, texts: string[], batchSize: num
     const batch = order.slice(start, start + batchSize);
     const { data, dimensions: d } = await extract(batch.map((i) => texts[i]!));
     if (d !== dimensions) throw new Error(`model returned ${d}-d vectors, manifest says ${dimensions}`);
-    batch.forEach((i, row) => {
-      const v = data.subarray(row * d, (row + 1) * d);
-      if (!v.some(Number.isNaN)) out.set(v, i * d);
-    });
+    batch.forEach((i, row) => out.set(data.subarray(row * d, (row + 1) * d), i * d));
   }
   return out;
 }

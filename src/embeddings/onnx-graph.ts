@@ -52,6 +52,11 @@ function tensorInput(name: string, elemType: number, dims: (string | number)[]) 
   };
 }
 
+/** A model of one graph at the IR version and opset onnxruntime 1.14 reads. */
+function encodeModel(graph: object, header: { producerName: string; producerVersion?: string; docString?: string; metadataProps?: { key: string; value: string }[] }): Uint8Array {
+  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: IR_VERSION, opsetImport: [{ domain: '', version: OPSET }], ...header, graph })).finish();
+}
+
 export function buildEmbeddingGraph(table: QuantizedTable, meta: GraphMetadata): Uint8Array {
   if (table.values.length !== table.rows * table.dimensions || table.scales.length !== table.rows) {
     throw new Error('quantized table has inconsistent sizes');
@@ -82,16 +87,12 @@ export function buildEmbeddingGraph(table: QuantizedTable, meta: GraphMetadata):
       { opType: 'Mul', name: 'apply_mask', input: ['token_vectors', 'mask_3d'], output: ['last_hidden_state'] },
     ],
   };
-  const model = onnx.ModelProto.create({
-    irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }],
+  return encodeModel(graph, {
     producerName: 'stalking-screener scripts/build-model.ts',
     producerVersion: meta.producerVersion,
     docString: meta.docString,
-    graph,
     metadataProps: Object.entries(meta.metadata).map(([key, value]) => ({ key, value })),
   });
-  return onnx.ModelProto.encode(model).finish();
 }
 
 /**
@@ -110,6 +111,5 @@ export function buildSimilarityGraph(exemplars: Float32Array, count: number, dim
     initializer: [{ name: 'exemplars_t', dataType: DataType.FLOAT, dims: [dimensions, count], rawData: float32LittleEndian(transposed) }],
     node: [{ opType: 'MatMul', name: 'dot_products', input: ['clauses', 'exemplars_t'], output: ['similarities'] }],
   };
-  const model = onnx.ModelProto.create({ irVersion: IR_VERSION, opsetImport: [{ domain: '', version: OPSET }], producerName: 'stalking-screener', graph });
-  return onnx.ModelProto.encode(model).finish();
+  return encodeModel(graph, { producerName: 'stalking-screener' });
 }

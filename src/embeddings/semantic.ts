@@ -203,8 +203,8 @@ export class SemanticMatcher {
   private readonly exemplarMatrix: Float32Array;
   private readonly common: Float32Array | null;
   private readonly cache: VectorCache;
-  /** The exemplar matrix as an onnxruntime MatMul, created at first use. */
-  private session: Promise<ort.InferenceSession> | undefined;
+  /** The exemplar matrix as an onnxruntime MatMul, created with the matcher. */
+  private readonly session: Promise<ort.InferenceSession>;
 
   private constructor(
     private readonly embedder: EmbedderLike,
@@ -224,6 +224,7 @@ export class SemanticMatcher {
     exemplars.forEach((e, k) => this.exemplarMatrix.set(e.vector, k * this.dimensions));
     this.common = settings.common ? Float32Array.from(settings.common) : null;
     this.cache = new VectorCache(cacheSize);
+    this.session = ort.InferenceSession.create(buildSimilarityGraph(this.exemplarMatrix, exemplars.length, this.dimensions), { intraOpNumThreads: 1 });
   }
 
   /** Embeds every exemplar phrase once (normalised like record text). */
@@ -239,7 +240,9 @@ export class SemanticMatcher {
     }
     const raw = await embedder.embed(phrases.map((p) => normalise(p.phrase).text));
     const exemplars = phrases.map((p, i) => ({ ...p, vector: adjust(raw[i]!, common) }));
-    return new SemanticMatcher(embedder, settings, codes, exemplars, options.cacheSize ?? 20_000);
+    const matcher = new SemanticMatcher(embedder, settings, codes, exemplars, options.cacheSize ?? 20_000);
+    await matcher.session; // start-up work, and a failure surfaces here rather than on a record
+    return matcher;
   }
 
   threshold(code: string): number {
@@ -270,7 +273,6 @@ export class SemanticMatcher {
     if (vectors.length === 0) return { best, arg };
     const input = new Float32Array(vectors.length * d);
     vectors.forEach((v, u) => input.set(v, u * d));
-    this.session ??= ort.InferenceSession.create(buildSimilarityGraph(this.exemplarMatrix, count, d), { intraOpNumThreads: 1 });
     const session = await this.session;
     const out = await session.run({ clauses: new ort.Tensor('float32', input, [vectors.length, d]) });
     const sims = out.similarities!.data as Float32Array;
