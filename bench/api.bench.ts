@@ -3,6 +3,8 @@
 // The server runs as a separate process, as deployed: `serve` with embedded PGlite in a temp
 // DATA_DIR, or PostgreSQL when BENCH_DATABASE_URL is set (its tables must be empty or disposable).
 //   node --import tsx bench/api.bench.ts            (BENCH_RATE=300 BENCH_SECONDS=10)
+// BENCH_ENDPOINTS=records measures one endpoint; BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'
+// profiles the server (node refuses --cpu-prof in NODE_OPTIONS).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,8 @@ import { openLoop } from './open-loop.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ENDPOINTS = (process.env.BENCH_ENDPOINTS ?? 'screen,records').split(',').map((e) => `/v1/${e.trim()}` as '/v1/screen' | '/v1/records');
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 // Realistic narratives (lengths and vocabulary) from the gold set, cycled.
 const texts = readFileSync(join(ROOT, 'datasets/gold/part-a.jsonl'), 'utf8')
@@ -36,7 +40,7 @@ function run(args: string[]): Promise<string> {
 }
 
 function startServer(): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/serve.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, '--import', 'tsx', join(ROOT, 'src/cli/serve.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((ok, fail) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -86,7 +90,8 @@ try {
     seconds: 3,
     request: (n) => ({ method: 'POST', path: '/v1/screen', headers: { authorization: `Bearer ${lastLine}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: 'warm', ...texts[n % texts.length]! }) }),
   });
-  const rows = [await measure(started.base, lastLine, '/v1/screen'), await measure(started.base, lastLine, '/v1/records')];
+  const rows = [];
+  for (const endpoint of ENDPOINTS) rows.push(await measure(started.base, lastLine, endpoint));
   const backend = env.DATABASE_URL ? 'postgres' : 'pglite';
   const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
   console.log(`\nAPI benchmark (1-min load average at the end: ${load}): ${RATE} req/s target, ${SECONDS} s per endpoint, open loop (latency from each request's scheduled time), backend ${backend}, loopback\n`);

@@ -5,12 +5,11 @@ import type { Config } from '../config.ts';
 import type { RecordInput } from '../screening/record.ts';
 import type { Screener } from '../screening/pipeline.ts';
 import type { ScreeningRecord, ScreeningResult } from '../screening/types.ts';
-import { appendAudit } from '../store/audit.ts';
 import type { Store } from '../store/database.ts';
-import { assessLinkedPattern, caseKey, caseMembers, hasBehaviourIndicator, type CaseMember } from '../store/links.ts';
-import { basePriority, upsertItem } from '../store/queue.ts';
-import { contentHash, currentVersions, insertScreening, insertVersion, lockNames, type CurrentVersion } from '../store/records.ts';
-import type { ScreeningRow } from '../store/schema.ts';
+import { readIngestState, writeIngest, type IngestState, type IngestWrite, type ItemWrite, type ScreeningWrite, type VersionWrite } from '../store/ingest.ts';
+import { assessLinkedPattern, caseKey, caseMembers, hasBehaviourIndicator, MAX_CASE_MEMBERS, type CaseMember } from '../store/links.ts';
+import { basePriority } from '../store/queue.ts';
+import { contentHash, currentVersions, lockNames } from '../store/records.ts';
 
 export type IngestStatus = 'created' | 'updated' | 'unchanged';
 
@@ -100,92 +99,24 @@ export async function ingestRecords(deps: IngestDeps, records: RecordInput[], ac
   const outcomes = await store.transaction(async (trx) => {
     // Serialise with any other request touching the same records or the same cases.
     const lockNamesList = new Set<string>();
+    const cases = new Map<string, { victimRef: string; suspectRef: string }>();
     for (const r of records) {
       lockNamesList.add(`record:${r.id}`);
       const key = caseKey(r.victim_ref, r.suspect_ref);
-      if (key) lockNamesList.add(key);
+      if (key) {
+        lockNamesList.add(key);
+        cases.set(key, { victimRef: r.victim_ref!, suspectRef: r.suspect_ref! });
+      }
     }
     await lockNames(trx, lockNamesList);
-
-    const current = await currentVersions(trx, ids);
-    const out: (IngestOutcome | { id: string; unchanged: true; version: number })[] = [];
+    const state = await readIngestState(trx, ids, [...cases.values()]);
     for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      const hash = hashes[i]!;
-      const cur = current.get(r.id);
-      if (cur && cur.content_hash === hash) {
-        out.push({ id: r.id, unchanged: true, version: cur.current_version });
-        continue;
-      }
-      const version = (cur?.current_version ?? 0) + 1;
-      const victimRef = r.victim_ref ?? null;
-      const suspectRef = r.suspect_ref ?? null;
-      await insertVersion(trx, { id: r.id, version, hash, payload: r, victimRef, suspectRef });
-      current.set(r.id, { id: r.id, current_version: version, content_hash: hash, victim_ref: victimRef, suspect_ref: suspectRef } satisfies CurrentVersion);
-
-      const result = screened[i] ?? (await screenSafely(screener, r, log));
-      const occasions = result.course_of_conduct?.occasions_min ?? 0;
-      const hasBehaviour = hasBehaviourIndicator(result);
-
-      let members: CaseMember[] = [];
-      let link = null as ReturnType<typeof assessLinkedPattern> | null;
-      if (victimRef && suspectRef) {
-        members = await caseMembers(trx, victimRef, suspectRef, r.id);
-        link = assessLinkedPattern(
-          { occasions, hasBehaviour },
-          members.map((m) => ({ occasions: m.occasions_min, hasBehaviour: m.has_behaviour })),
-        );
-      }
-      const flags = [...withoutLinked(result.flags), ...(link?.linked ? ['LINKED_PATTERN'] : [])];
-      const stored: ScreeningResult = { ...result, flags: flags as ScreeningResult['flags'] };
-      const screeningId = await insertScreening(trx, {
-        recordId: r.id,
-        version,
-        trigger: 'ingest',
-        result: stored as unknown as Record<string, unknown>,
-        flags,
-        stalkingScore: result.stalking_score,
-        s4aScore: result.s4a_score,
-        riskLevel: result.risk_level,
-        occasionsMin: occasions,
-        hasBehaviour,
-        linkedRecordIds: members.map((m) => m.record_id),
-        versions: result.versions,
-      });
-      let itemId: number | null = null;
-      if (flags.length) {
-        itemId = await upsertItem(
-          trx,
-          {
-            recordId: r.id,
-            version,
-            screeningId,
-            flags,
-            riskLevel: result.risk_level,
-            linked: !!link?.linked,
-            priority: basePriority({ riskLevel: result.risk_level, flags, stalkingScore: result.stalking_score, s4aScore: result.s4a_score }),
-            reopen: true,
-          },
-          deps.config.reviewDueHours,
-        );
-      }
-      if (link && members.length) await relinkMembers(trx, deps, members, { occasions, hasBehaviour }, r.id);
-
-      out.push({
-        id: r.id,
-        version,
-        status: cur ? 'updated' : 'created',
-        flags,
-        queue_item_id: itemId,
-        linked_records: members.slice(0, LINKED_SHOWN).map(toLinked),
-        linked_pattern: link ? { occasions_total: link.occasions_total, records_with_behaviour: link.records_with_behaviour } : null,
-        result: stored,
-      });
+      if (!screened[i] && state.current.get(records[i]!.id)?.content_hash !== hashes[i]) screened[i] = await screenSafely(screener, records[i]!, log);
     }
-    const counts = { created: 0, updated: 0, unchanged: 0 };
-    for (const o of out) counts['unchanged' in o ? 'unchanged' : o.status]++;
-    await appendAudit(trx, { actor: actor.name, role: actor.role, action: 'records.ingest', details: { count: records.length, ...counts, ids } });
-    return out;
+    const plan = planIngest(records, hashes, screened, state, deps.config.reviewDueHours, actor);
+    const items = await writeIngest(trx, plan.write);
+    for (const o of plan.outcomes) if (!('unchanged' in o) && o.flags.length) o.queue_item_id = items.get(o.id) ?? null;
+    return plan.outcomes;
   });
 
   // Repeats are answered from what is stored, read after the transaction so it stays short.
@@ -198,6 +129,129 @@ function toLinked(m: CaseMember): LinkedRecord {
   return { id: m.record_id, version: m.version, occasions_min: m.occasions_min, has_behaviour: m.has_behaviour, flags: m.flags };
 }
 
+/** A case member as the batch sees it: stored, or stored by this batch (its screening held here). */
+type Member = CaseMember & { pending?: ScreeningWrite & { trigger: 'ingest' | 'link'; result: Record<string, unknown> } };
+
+type PlannedOutcome = IngestOutcome | { id: string; unchanged: true; version: number };
+
+/**
+ * Works out, in memory and in arrival order, everything the batch writes: each new version, its
+ * screening and flags against the case history as it stands after the records before it, the
+ * earlier case members it completes a pattern for, and the final queue state of every record.
+ * Pure apart from the state it is given, so a batch does the same as the same records sent one by one.
+ */
+export function planIngest(
+  records: RecordInput[],
+  hashes: string[],
+  screened: (ScreeningResult | undefined)[],
+  state: IngestState,
+  dueHours: number,
+  actor: { name: string; role: string },
+): { outcomes: PlannedOutcome[]; write: IngestWrite } {
+  const current = new Map(state.current);
+  const histories = new Map<string, Member[]>([...state.histories].map(([k, v]) => [k, v.map((m) => ({ ...m }))]));
+  const versions: VersionWrite[] = [];
+  const screenings: ScreeningWrite[] = [];
+  const items = new Map<string, ItemWrite>();
+  const outcomes: PlannedOutcome[] = [];
+
+  const queue = (item: ItemWrite) => {
+    // Several screenings of one record in a batch leave one item: the last, reopened if any asked.
+    const prev = items.get(item.record_id);
+    items.set(item.record_id, { ...item, reopen: item.reopen || !!prev?.reopen });
+  };
+
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const hash = hashes[i]!;
+    const cur = current.get(r.id);
+    if (cur && cur.content_hash === hash) {
+      outcomes.push({ id: r.id, unchanged: true, version: cur.current_version });
+      continue;
+    }
+    const version = (cur?.current_version ?? 0) + 1;
+    const victimRef = r.victim_ref ?? null;
+    const suspectRef = r.suspect_ref ?? null;
+    versions.push({ record_id: r.id, version, content_hash: hash, payload: r, victim_ref: victimRef, suspect_ref: suspectRef });
+    current.set(r.id, { id: r.id, current_version: version, content_hash: hash, victim_ref: victimRef, suspect_ref: suspectRef });
+
+    const result = screened[i]!;
+    const occasions = result.course_of_conduct?.occasions_min ?? 0;
+    const hasBehaviour = hasBehaviourIndicator(result);
+
+    // This record leaves whatever case its earlier version was in; it joins its own below.
+    for (const list of histories.values()) {
+      const at = list.findIndex((m) => m.record_id === r.id);
+      if (at >= 0) list.splice(at, 1);
+    }
+    const key = caseKey(victimRef, suspectRef);
+    const history = key ? (histories.get(key) ?? []) : [];
+    const members = history.slice(0, MAX_CASE_MEMBERS);
+    const link = key ? assessLinkedPattern({ occasions, hasBehaviour }, members.map((m) => ({ occasions: m.occasions_min, hasBehaviour: m.has_behaviour }))) : null;
+
+    const flags = [...withoutLinked(result.flags), ...(link?.linked ? ['LINKED_PATTERN'] : [])];
+    const stored: ScreeningResult = { ...result, flags: flags as ScreeningResult['flags'] };
+    const screening = {
+      record_id: r.id,
+      version,
+      trigger: 'ingest' as const,
+      result: stored as unknown as Record<string, unknown>,
+      flags,
+      stalking_score: result.stalking_score,
+      s4a_score: result.s4a_score,
+      risk_level: result.risk_level,
+      occasions_min: occasions,
+      has_behaviour: hasBehaviour,
+      linked_record_ids: members.map((m) => m.record_id),
+      versions: result.versions,
+    };
+    screenings.push(screening);
+    const priority = basePriority({ riskLevel: result.risk_level, flags, stalkingScore: result.stalking_score, s4aScore: result.s4a_score });
+    if (flags.length) queue({ record_id: r.id, version, trigger: 'ingest', flags, risk_level: result.risk_level, linked: !!link?.linked, priority, reopen: true });
+    if (link && members.length) relinkMembers(members, { occasions, hasBehaviour }, r.id, screenings, queue);
+
+    outcomes.push({
+      id: r.id,
+      version,
+      status: cur ? 'updated' : 'created',
+      flags,
+      queue_item_id: null, // filled in from the write
+      linked_records: members.slice(0, LINKED_SHOWN).map(toLinked),
+      linked_pattern: link ? { occasions_total: link.occasions_total, records_with_behaviour: link.records_with_behaviour } : null,
+      result: stored,
+    });
+    if (key) {
+      history.unshift({
+        record_id: r.id,
+        version,
+        screening_id: 0,
+        occasions_min: occasions,
+        has_behaviour: hasBehaviour,
+        flags,
+        risk_level: result.risk_level,
+        stalking_score: result.stalking_score,
+        s4a_score: result.s4a_score,
+        pending: screening,
+      });
+      histories.set(key, history);
+    }
+  }
+
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  for (const o of outcomes) counts['unchanged' in o ? 'unchanged' : o.status]++;
+  const ids = [...new Set(records.map((r) => r.id))];
+  return {
+    outcomes,
+    write: {
+      versions,
+      screenings,
+      items: [...items.values()],
+      audit: { actor: actor.name, role: actor.role, details: { count: records.length, ...counts, ids } },
+      dueHours,
+    },
+  };
+}
+
 /**
  * A new record can complete a pattern for the records already in the case (DOMAIN §2: re-screen
  * linked records). Each earlier record that alone shows fewer than two occasions but now belongs to a
@@ -205,49 +259,37 @@ function toLinked(m: CaseMember): LinkedRecord {
  * flags recomputed; the text has not changed, so the screener is not re-run) and a queue item.
  * A decided item is not reopened: the new record carries its own item that shows the history.
  */
-async function relinkMembers(
-  trx: Store['db'],
-  deps: IngestDeps,
-  members: CaseMember[],
+function relinkMembers(
+  members: Member[],
   newcomer: { occasions: number; hasBehaviour: boolean },
   newcomerId: string,
-): Promise<void> {
+  screenings: ScreeningWrite[],
+  queue: (item: ItemWrite) => void,
+): void {
   for (const m of members) {
     if (m.flags.includes('LINKED_PATTERN') || m.occasions_min >= 2) continue;
     const others = [newcomer, ...members.filter((o) => o !== m).map((o) => ({ occasions: o.occasions_min, hasBehaviour: o.has_behaviour }))];
     if (!assessLinkedPattern({ occasions: m.occasions_min, hasBehaviour: m.has_behaviour }, others).linked) continue;
-    const prev = (await trx.selectFrom('screenings').selectAll().where('id', '=', m.screening_id).executeTakeFirstOrThrow()) as ScreeningRow;
-    const flags = [...withoutLinked(prev.flags), 'LINKED_PATTERN'];
-    const linkedIds = [newcomerId, ...members.filter((o) => o !== m).map((o) => o.record_id)];
-    const screeningId = await insertScreening(trx, {
-      recordId: m.record_id,
+    const flags = [...withoutLinked(m.flags), 'LINKED_PATTERN'];
+    const linked_record_ids = [newcomerId, ...members.filter((o) => o !== m).map((o) => o.record_id)];
+    const base = { record_id: m.record_id, version: m.version, trigger: 'link' as const, flags, linked_record_ids };
+    // A record stored by this same batch has no row to copy yet: its screening is still in hand.
+    const screening: ScreeningWrite = m.pending
+      ? { ...m.pending, ...base, result: { ...m.pending.result, flags } }
+      : { ...base, copy_from: m.screening_id };
+    screenings.push(screening);
+    queue({
+      record_id: m.record_id,
       version: m.version,
       trigger: 'link',
-      result: { ...prev.result, flags },
       flags,
-      stalkingScore: prev.stalking_score,
-      s4aScore: prev.s4a_score,
-      riskLevel: prev.risk_level,
-      occasionsMin: prev.occasions_min,
-      hasBehaviour: prev.has_behaviour,
-      linkedRecordIds: linkedIds,
-      versions: prev.versions,
+      risk_level: m.risk_level,
+      linked: true,
+      priority: basePriority({ riskLevel: m.risk_level, flags, stalkingScore: m.stalking_score, s4aScore: m.s4a_score }),
+      reopen: false,
     });
-    await upsertItem(
-      trx,
-      {
-        recordId: m.record_id,
-        version: m.version,
-        screeningId,
-        flags,
-        riskLevel: prev.risk_level,
-        linked: true,
-        priority: basePriority({ riskLevel: prev.risk_level, flags, stalkingScore: prev.stalking_score, s4aScore: prev.s4a_score }),
-        reopen: false,
-      },
-      deps.config.reviewDueHours,
-    );
     m.flags = flags;
+    if (m.pending) m.pending = screening as Member['pending'];
   }
 }
 

@@ -21,6 +21,10 @@ export interface CaseMember {
   occasions_min: number;
   has_behaviour: boolean;
   flags: string[];
+  /** What the queue priority of a 'link' screening is computed from. */
+  risk_level: string;
+  stalking_score: number;
+  s4a_score: number;
 }
 
 /** Indicators that count as conduct: a behaviour the text asserts happened to this victim. */
@@ -67,19 +71,48 @@ export function caseKey(victimRef: string | null | undefined, suspectRef: string
 
 /** The latest screening of the current version of every record in the case, newest records first. */
 export async function caseMembers(db: Db, victimRef: string, suspectRef: string, excludeId?: string): Promise<CaseMember[]> {
+  const all = (await caseHistories(db, [{ victimRef, suspectRef }])).get(caseKey(victimRef, suspectRef)!) ?? [];
+  return all.filter((m) => m.record_id !== excludeId).slice(0, MAX_CASE_MEMBERS);
+}
+
+/**
+ * Every member of each of the given cases in one query, keyed by caseKey, newest records first and
+ * not cut to MAX_CASE_MEMBERS (the caller drops the record in hand first, then cuts).
+ */
+export async function caseHistories(db: Db, cases: { victimRef: string; suspectRef: string }[]): Promise<Map<string, CaseMember[]>> {
+  const out = new Map<string, CaseMember[]>();
+  if (!cases.length) return out;
   const rows = await db
     .selectFrom('records as r')
     .innerJoin('screenings as s', (j) => j.onRef('s.record_id', '=', 'r.id').onRef('s.version', '=', 'r.current_version'))
     .distinctOn('r.id')
-    .select(['r.id as record_id', 'r.current_version as version', 's.id as screening_id', 's.occasions_min', 's.has_behaviour', 's.flags', 'r.updated_at'])
-    .where('r.victim_ref', '=', victimRef)
-    .where('r.suspect_ref', '=', suspectRef)
-    .$if(excludeId !== undefined, (q) => q.where('r.id', '<>', excludeId!))
+    .select([
+      'r.id as record_id',
+      'r.current_version as version',
+      's.id as screening_id',
+      's.occasions_min',
+      's.has_behaviour',
+      's.flags',
+      's.risk_level',
+      's.stalking_score',
+      's.s4a_score',
+      'r.victim_ref',
+      'r.suspect_ref',
+      'r.updated_at',
+    ])
+    // One equality pair per case, ORed: each is an index scan on records_case_idx, where a join to a
+    // list of pairs is planned as a scan of every record.
+    .where((eb) => eb.or(cases.map((c) => eb.and([eb('r.victim_ref', '=', c.victimRef), eb('r.suspect_ref', '=', c.suspectRef)]))))
     .orderBy('r.id')
     .orderBy('s.id', 'desc')
     .execute();
-  return rows
-    .sort((a, b) => +new Date(b.updated_at) - +new Date(a.updated_at))
-    .slice(0, MAX_CASE_MEMBERS)
-    .map(({ updated_at: _u, ...m }) => m);
+  // Stable sort: records updated at the same moment keep their id order.
+  rows.sort((a, b) => +new Date(b.updated_at) - +new Date(a.updated_at));
+  for (const { victim_ref, suspect_ref, updated_at: _u, ...m } of rows) {
+    const key = caseKey(victim_ref, suspect_ref)!;
+    const list = out.get(key) ?? [];
+    list.push({ ...m, stalking_score: Number(m.stalking_score), s4a_score: Number(m.s4a_score) });
+    out.set(key, list);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 // The review queue: one item per flagged record, a priority, a due time, an expiring claim, decisions.
-import { type Kysely, type SqlBool, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Database, DecisionValue, QueueItemRow, QueueStatus } from './schema.ts';
 
 type Db = Kysely<Database>;
@@ -123,52 +123,41 @@ export async function listQueue(db: Db, f: QueueFilter): Promise<{ items: QueueI
 }
 
 /**
- * Puts a flagged screening in the queue: creates the item, or updates it with the newer screening.
- * A decided item reopens when a new version of the record arrives (new information needs a human);
- * a claimed item keeps its reviewer, who then sees the newer screening.
+ * The ON CONFLICT clause of every queue write: the item takes the newer screening; a decided item
+ * reopens when `reopen` holds for it (a new version of the record is new information for a human);
+ * a claimed item keeps its reviewer, who then sees the newer screening. In the INSERT itself, so
+ * concurrent writers cannot both insert and the rule is applied to the row as it is at that moment.
  */
+export function queueConflictClause(reopen: RawBuilder<boolean>): RawBuilder<unknown> {
+  const r = sql`(queue_items.status = 'decided' and ${reopen})`;
+  return sql`on conflict (record_id) do update set
+    record_version = excluded.record_version,
+    screening_id = excluded.screening_id,
+    flags = excluded.flags,
+    risk_level = excluded.risk_level,
+    linked = excluded.linked,
+    priority = excluded.priority,
+    updated_at = now(),
+    status = case when ${r} then 'open' else queue_items.status end,
+    due_at = case when ${r} then excluded.due_at else queue_items.due_at end,
+    queued_at = case when ${r} then now() else queue_items.queued_at end,
+    claimed_by = case when ${r} then null else queue_items.claimed_by end,
+    lock_expires_at = case when ${r} then null else queue_items.lock_expires_at end`;
+}
+
+/** Puts one flagged screening in the queue (creates the item or moves it to this screening). */
 export async function upsertItem(
   trx: Db,
   s: { recordId: string; version: number; screeningId: number; flags: string[]; riskLevel: string; linked: boolean; priority: number; reopen: boolean },
   dueHours: number,
 ): Promise<number> {
-  const due = sql<Date>`now() + make_interval(secs => ${dueHours * 3600})`;
-  // One statement: concurrent ingests of the same record cannot both insert, and the reopen rule
-  // is applied against the row as it is when the update runs.
-  const reopen = sql<boolean>`(queue_items.status = 'decided' and ${s.reopen})`;
-  const row = await trx
-    .insertInto('queue_items')
-    .values({
-      record_id: s.recordId,
-      record_version: s.version,
-      screening_id: s.screeningId,
-      status: 'open',
-      flags: JSON.stringify(s.flags),
-      risk_level: s.riskLevel,
-      linked: s.linked,
-      priority: s.priority,
-      due_at: due as never,
-      updated_at: sql<Date>`now()` as never,
-    })
-    .onConflict((oc) =>
-      oc.column('record_id').doUpdateSet({
-        record_version: (eb) => eb.ref('excluded.record_version'),
-        screening_id: (eb) => eb.ref('excluded.screening_id'),
-        flags: (eb) => eb.ref('excluded.flags'),
-        risk_level: (eb) => eb.ref('excluded.risk_level'),
-        linked: (eb) => eb.ref('excluded.linked'),
-        priority: (eb) => eb.ref('excluded.priority'),
-        updated_at: sql<Date>`now()` as never,
-        status: sql`case when ${reopen} then 'open' else queue_items.status end` as never,
-        due_at: sql`case when ${reopen} then excluded.due_at else queue_items.due_at end` as never,
-        queued_at: sql`case when ${reopen} then now() else queue_items.queued_at end` as never,
-        claimed_by: sql`case when ${reopen} then null else queue_items.claimed_by end` as never,
-        lock_expires_at: sql`case when ${reopen} then null else queue_items.lock_expires_at end` as never,
-      }),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  const { rows } = await sql<{ id: number }>`
+    insert into queue_items (record_id, record_version, screening_id, status, flags, risk_level, linked, priority, due_at, updated_at)
+    values (${s.recordId}, ${s.version}, ${s.screeningId}, 'open', ${JSON.stringify(s.flags)}::jsonb, ${s.riskLevel}, ${s.linked}, ${s.priority},
+            now() + make_interval(secs => ${dueHours * 3600}), now())
+    ${queueConflictClause(sql`${s.reopen}::boolean`)}
+    returning id`.execute(trx);
+  return rows[0]!.id;
 }
 
 export type ClaimOutcome = { ok: true; item: QueueItem } | { ok: false; reason: 'not_found' | 'decided' | 'locked'; item?: QueueItem };

@@ -59,24 +59,6 @@ export async function currentVersions(db: Db, ids: string[]): Promise<Map<string
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-/** Stores a new version of a record (the first creates it); older versions are kept. */
-export async function insertVersion(
-  trx: Db,
-  v: { id: string; version: number; hash: string; payload: Record<string, unknown>; victimRef: string | null; suspectRef: string | null },
-): Promise<void> {
-  await trx
-    .insertInto('records')
-    .values({ id: v.id, current_version: v.version, victim_ref: v.victimRef, suspect_ref: v.suspectRef, updated_at: sql<Date>`now()` as never })
-    .onConflict((oc) =>
-      oc.column('id').doUpdateSet({ current_version: v.version, victim_ref: v.victimRef, suspect_ref: v.suspectRef, updated_at: sql<Date>`now()` as never }),
-    )
-    .execute();
-  await trx
-    .insertInto('record_versions')
-    .values({ record_id: v.id, version: v.version, content_hash: v.hash, payload: JSON.stringify(v.payload) })
-    .execute();
-}
-
 export async function touchRecord(trx: Db, id: string): Promise<void> {
   await trx.updateTable('records').set({ updated_at: sql<Date>`now()` as never }).where('id', '=', id).execute();
 }

@@ -183,6 +183,43 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     expect(item.priority).toBeGreaterThan(withoutLink);
   });
 
+  it('links within one batch exactly as it does across requests: the later record is linked, the earlier one relinked', async () => {
+    const victim = uid('V');
+    const suspect = uid('S');
+    const [idA, idB, idC] = [uid('ba'), uid('bb'), uid('bc')];
+    const res = await post('/v1/records', ingest, { records: [
+      { id: idA, text: ONE_OCCASION_A, victim_ref: victim, suspect_ref: suspect },
+      { id: idB, text: ONE_OCCASION_B, victim_ref: victim, suspect_ref: suspect },
+      // A second version of A in the same batch, moved to another case: it leaves this one.
+      { id: idA, text: `${ONE_OCCASION_A} Update.`, victim_ref: uid('V'), suspect_ref: suspect },
+      { id: idC, text: QUIET_TEXT, victim_ref: victim, suspect_ref: suspect },
+    ] });
+    expect(res.statusCode, res.body).toBe(200);
+    const [a1, b, a2, c] = res.json().results;
+    expect(a1).toMatchObject({ id: idA, version: 1, status: 'created', linked_records: [] });
+    expect(a1.flags).not.toContain('LINKED_PATTERN');
+    expect(b.flags).toContain('LINKED_PATTERN');
+    expect(b.linked_records).toEqual([expect.objectContaining({ id: idA, version: 1, flags: expect.arrayContaining(['LINKED_PATTERN']) })]);
+    expect(a2).toMatchObject({ id: idA, version: 2, status: 'updated', linked_records: [] });
+    // C is only in B's case now: A moved out.
+    expect(c.linked_records.map((r: { id: string }) => r.id)).toEqual([idB]);
+
+    // A's screenings, in order: version 1, its relink by B, then version 2 in its new case.
+    const aNow = (await get(`/v1/records/${idA}`, reviewer)).json();
+    expect(aNow.screening).toMatchObject({ version: 2, trigger: 'ingest' });
+    expect(aNow.screening.flags).not.toContain('LINKED_PATTERN');
+    const versions = await tdb.store.db.selectFrom('screenings').select(['version', 'trigger', 'flags']).where('record_id', '=', idA).orderBy('id').execute();
+    expect(versions.map((s) => [s.version, s.trigger])).toEqual([
+      [1, 'ingest'],
+      [1, 'link'],
+      [2, 'ingest'],
+    ]);
+    expect(versions[1]!.flags).toContain('LINKED_PATTERN');
+    const bNow = (await get(`/v1/records/${idB}`, reviewer)).json();
+    expect(bNow.queue_item).toMatchObject({ id: b.queue_item_id, linked: true });
+    expect((await get(`/v1/records/${idB}`, reviewer)).json().linked_records.map((r: { id: string }) => r.id)).toEqual([idC]);
+  });
+
   it('queues flagged records with a due time and priority; lists them highest first, filtered by flag and status', async () => {
     const flagged = (await post('/v1/records', ingest, { id: uid('q'), text: FLAGGED_TEXT })).json();
     expect(flagged.flags).toContain('MISSED_STALKING');
