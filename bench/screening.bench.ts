@@ -32,18 +32,26 @@ const meanKb = records.reduce((s, r) => s + r.text.length, 0) / records.length /
 
 for (const r of records.slice(0, 200)) analyse(r, catalogue, scorer, thresholds); // warm-up (JIT, caches)
 
+
 const rates: number[] = [];
-let slowest = { ms: 0, id: '' };
+const worst = new Map<ScreeningRecord, number>();
 for (let run = 0; run < RUNS; run++) {
   const t0 = performance.now();
   for (const r of records) {
     const s = performance.now();
     analyse(r, catalogue, scorer, thresholds);
     const ms = performance.now() - s;
-    if (ms > slowest.ms) slowest = { ms, id: r.id };
+    if (ms > (worst.get(r) ?? 0)) worst.set(r, ms);
   }
   rates.push(records.length / ((performance.now() - t0) / 1000));
 }
+// One timing can include a garbage-collection pause or the machine stalling; a record is slow
+// when it is slow every time. So the ten slowest single timings are re-timed, median of 5 each.
+const suspects = [...worst].sort((a, b) => b[1] - a[1]).slice(0, 10);
+const slowestOnce = { ms: suspects[0]![1], id: suspects[0]![0].id };
+const slowest = suspects
+  .map(([r]) => ({ id: r.id, ms: median(Array.from({ length: RUNS }, () => { const s = performance.now(); analyse(r, catalogue, scorer, thresholds); return performance.now() - s; })) }))
+  .sort((a, b) => b.ms - a.ms)[0]!;
 
 const stress: [string, string][] = [
   ['100 KB narrative', records.slice(0, 80).map((r) => r.text).join('\n').slice(0, 100_000)],
@@ -64,7 +72,7 @@ const stressRows = stress.map(([name, text]) => {
 
 console.log(`rules-only screening, one core, ${N.toLocaleString()} records (mean ${meanKb.toFixed(2)} KB), ${RUNS} runs`);
 console.log(`  throughput median: ${Math.round(median(rates)).toLocaleString()} records/s (runs: ${rates.map((r) => Math.round(r)).join(', ')})`);
-console.log(`  slowest record in the corpus: ${slowest.ms.toFixed(2)} ms (${slowest.id})`);
+console.log(`  slowest record in the corpus: ${slowest.ms.toFixed(2)} ms (${slowest.id}, median of ${RUNS} re-timings of the 10 slowest; slowest single timing ${slowestOnce.ms.toFixed(2)} ms, ${slowestOnce.id})`);
 console.log('  pathological inputs (median of 5):');
 for (const row of stressRows) console.log(`    ${row.name.padEnd(42)} ${String(row.chars).padStart(7)} chars  ${row.ms.toFixed(2)} ms`);
 console.log(`  versions: rules ${catalogue.version}, scorer ${scorer.id}`);

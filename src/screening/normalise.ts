@@ -39,6 +39,7 @@ const PUNCTUATION_MAP = new Map<number, number>([
   ...[0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212].map((c) => [c, 45] as [number, number]),
 ]);
 const UTF16 = new TextDecoder('utf-16le');
+const CONTEXTUAL = Symbol('contextual');
 
 /** White space as /\s/ sees it, without a regular expression per character. */
 function isSpace(c: number): boolean {
@@ -68,7 +69,7 @@ export function createNormaliser(data: NormaliserData): (text: string) => Normal
   const fuzzy = buildDeleteIndex(data.vocabulary, data.knownWords);
 
   // Word-level results that depend only on the word (spelling, fuzzy correction), cached across records.
-  const wordCache = new Map<string, string | null>();
+  const wordCache = new Map<string, string | null | typeof CONTEXTUAL>();
 
   return function normalise(original: string): NormalisedText {
     const len = original.length;
@@ -94,7 +95,8 @@ export function createNormaliser(data: NormaliserData): (text: string) => Normal
         k = j;
         continue;
       }
-      let out = PUNCTUATION_MAP.get(code);
+      // Only '`' and non-ASCII quotes and dashes are mapped: most characters skip the lookup.
+      let out = code < 96 || (code > 96 && code < 128) ? undefined : PUNCTUATION_MAP.get(code);
       if (out === undefined) {
         if (aligned) out = lowerAll.charCodeAt(k);
         else {
@@ -115,17 +117,17 @@ export function createNormaliser(data: NormaliserData): (text: string) => Normal
     const word = /[a-z0-9][a-z0-9'/+&-]*[a-z0-9+]|[a-z0-9&]/g;
     for (const m of lowered.matchAll(word)) {
       const token = m[0];
-      let replacement: string | null | undefined;
-      if (anyRewrite.test(token)) {
+      // A word an abbreviation rule matches depends on what follows it ("ip" before "address"), so
+      // it is cached as CONTEXTUAL and rewritten each time; any other word's result is cached whole.
+      let replacement = wordCache.get(token);
+      if (replacement === undefined) {
+        replacement = anyRewrite.test(token) ? CONTEXTUAL : rewriteToken(token, '', anyRewrite, rewrites, spellings, fuzzy);
+        if (wordCache.size > 200_000) wordCache.clear();
+        wordCache.set(token, replacement);
+      }
+      if (replacement === CONTEXTUAL) {
         const following = lowered.slice(m.index + token.length, m.index + token.length + 24);
         replacement = rewriteToken(token, following, anyRewrite, rewrites, spellings, fuzzy);
-      } else {
-        replacement = wordCache.get(token);
-        if (replacement === undefined) {
-          replacement = rewriteToken(token, '', anyRewrite, rewrites, spellings, fuzzy);
-          if (wordCache.size > 200_000) wordCache.clear();
-          wordCache.set(token, replacement);
-        }
       }
       if (replacement !== null) edits.push({ at: m.index, length: token.length, to: replacement });
     }
