@@ -90,6 +90,37 @@ describe.each(BACKENDS)('concurrency on %s', (backend) => {
     }
   });
 
+  it('20 concurrent one-occasion ingests into one case, singly and in batches: every record ends linked and queued once', async () => {
+    const victim = uid('V');
+    const suspect = uid('S');
+    const text = (n: number) => `Caller states her ex-partner phoned her from a withheld number last night (call ${n}).`;
+    const single = Array.from({ length: 12 }, (_, n) => ({ id: uid('l'), text: text(n), victim_ref: victim, suspect_ref: suspect }));
+    const batched = Array.from({ length: 8 }, (_, n) => ({ id: uid('lb'), text: text(100 + n), victim_ref: victim, suspect_ref: suspect }));
+    const payloads: object[] = [...single, { records: batched.slice(0, 4) }, { records: batched.slice(4) }];
+    const responses = await Promise.all(shuffle(payloads).map((payload) => app.inject({ method: 'POST', url: '/v1/records', headers: ingest, payload })));
+    for (const res of responses) expect(res.statusCode, res.body).toBe(200);
+    const outcomes = responses.flatMap((res) => (res.json().results ?? [res.json()]) as { id: string; flags: string[]; linked_records: unknown[] }[]);
+    expect(outcomes.length).toBe(20);
+    // Precondition: alone, a record shows one occasion at most, so only the case links it.
+    const alone = (await app.inject({ method: 'POST', url: '/v1/screen', headers: ingest, payload: { id: 'p', text: text(0) } })).json();
+    expect(alone.course_of_conduct.occasions_min).toBeLessThan(2);
+
+    // Requests serialise on the case: the first sees an empty history, each later one sees all before it.
+    const seen = outcomes.map((o) => o.linked_records.length).sort((a, b) => a - b);
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, n) => n));
+
+    // Whatever the order, every record's latest screening carries LINKED_PATTERN and each has one open item.
+    const ids = [...single, ...batched].map((r) => r.id);
+    const db = tdb.store.db;
+    for (const id of ids) {
+      const latest = await db.selectFrom('screenings').select(['flags', 'trigger']).where('record_id', '=', id).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+      expect(latest.flags, id).toContain('LINKED_PATTERN');
+    }
+    const items = await db.selectFrom('queue_items').select(['record_id', 'linked']).where('record_id', 'in', ids).execute();
+    expect(items.length).toBe(20);
+    expect(items.every((i) => i.linked)).toBe(true);
+  });
+
   it('two reviewers claiming the same item at once: exactly one wins, every time', async () => {
     const batch = Array.from({ length: 10 }, (_, i) => ({ id: uid('race'), text: `${FLAGGED_TEXT} Report ${i}.` }));
     const ingested = (await app.inject({ method: 'POST', url: '/v1/records', headers: ingest, payload: { records: batch } })).json();
