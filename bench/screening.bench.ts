@@ -32,7 +32,6 @@ const meanKb = records.reduce((s, r) => s + r.text.length, 0) / records.length /
 
 for (const r of records.slice(0, 200)) analyse(r, catalogue, scorer, thresholds); // warm-up (JIT, caches)
 
-
 const rates: number[] = [];
 const worst = new Map<ScreeningRecord, number>();
 for (let run = 0; run < RUNS; run++) {
