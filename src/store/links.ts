@@ -6,7 +6,7 @@
 // phone numbers in free text would join different people's records, put one person's history in
 // front of a reviewer looking at another's, and manufacture a "pattern" out of coincidence. A
 // false LINKED_PATTERN is worse than a missed one here, because the record is still screened alone.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 type Db = Kysely<Database>;
@@ -75,44 +75,51 @@ export async function caseMembers(db: Db, victimRef: string, suspectRef: string,
   return all.filter((m) => m.record_id !== excludeId).slice(0, MAX_CASE_MEMBERS);
 }
 
+/** A member row as caseMembersSql selects it (the refs and time say which case and in what order). */
+export interface CaseMemberRow extends Omit<CaseMember, 'stalking_score' | 's4a_score'> {
+  stalking_score: number | string;
+  s4a_score: number | string;
+  victim_ref: string;
+  suspect_ref: string;
+  updated_at: Date | string;
+}
+
+/**
+ * The members of the given cases: the latest screening of each record's current version. The refs
+ * are matched as two arrays (an index scan on records_case_idx for any number of cases, with one
+ * statement text, so it is prepared once); a record whose victim is in one case and suspect in
+ * another is dropped by groupCaseMembers.
+ */
+export function caseMembersSql(cases: { victimRef: string; suspectRef: string }[]) {
+  const victims = [...new Set(cases.map((c) => c.victimRef))];
+  const suspects = [...new Set(cases.map((c) => c.suspectRef))];
+  return sql<CaseMemberRow>`
+    select distinct on (r.id) r.id as record_id, r.current_version as version, s.id as screening_id, s.occasions_min,
+           s.has_behaviour, s.flags, s.risk_level, s.stalking_score, s.s4a_score, r.victim_ref, r.suspect_ref, r.updated_at
+    from records r join screenings s on s.record_id = r.id and s.version = r.current_version
+    where r.victim_ref = any(${victims}::text[]) and r.suspect_ref = any(${suspects}::text[])
+    order by r.id, s.id desc`;
+}
+
+/** Member rows grouped by caseKey, newest records first, only for the cases asked about. */
+export function groupCaseMembers(rows: CaseMemberRow[], cases: { victimRef: string; suspectRef: string }[]): Map<string, CaseMember[]> {
+  const out = new Map<string, CaseMember[]>();
+  for (const c of cases) out.set(caseKey(c.victimRef, c.suspectRef)!, []);
+  // Stable sort: records updated at the same moment keep their id order.
+  const sorted = [...rows].sort((a, b) => +new Date(b.updated_at) - +new Date(a.updated_at));
+  for (const { victim_ref, suspect_ref, updated_at: _u, ...m } of sorted) {
+    out.get(caseKey(victim_ref, suspect_ref)!)?.push({ ...m, stalking_score: Number(m.stalking_score), s4a_score: Number(m.s4a_score) });
+  }
+  for (const [k, v] of out) if (!v.length) out.delete(k);
+  return out;
+}
+
 /**
  * Every member of each of the given cases in one query, keyed by caseKey, newest records first and
  * not cut to MAX_CASE_MEMBERS (the caller drops the record in hand first, then cuts).
  */
 export async function caseHistories(db: Db, cases: { victimRef: string; suspectRef: string }[]): Promise<Map<string, CaseMember[]>> {
-  const out = new Map<string, CaseMember[]>();
-  if (!cases.length) return out;
-  const rows = await db
-    .selectFrom('records as r')
-    .innerJoin('screenings as s', (j) => j.onRef('s.record_id', '=', 'r.id').onRef('s.version', '=', 'r.current_version'))
-    .distinctOn('r.id')
-    .select([
-      'r.id as record_id',
-      'r.current_version as version',
-      's.id as screening_id',
-      's.occasions_min',
-      's.has_behaviour',
-      's.flags',
-      's.risk_level',
-      's.stalking_score',
-      's.s4a_score',
-      'r.victim_ref',
-      'r.suspect_ref',
-      'r.updated_at',
-    ])
-    // One equality pair per case, ORed: each is an index scan on records_case_idx, where a join to a
-    // list of pairs is planned as a scan of every record.
-    .where((eb) => eb.or(cases.map((c) => eb.and([eb('r.victim_ref', '=', c.victimRef), eb('r.suspect_ref', '=', c.suspectRef)]))))
-    .orderBy('r.id')
-    .orderBy('s.id', 'desc')
-    .execute();
-  // Stable sort: records updated at the same moment keep their id order.
-  rows.sort((a, b) => +new Date(b.updated_at) - +new Date(a.updated_at));
-  for (const { victim_ref, suspect_ref, updated_at: _u, ...m } of rows) {
-    const key = caseKey(victim_ref, suspect_ref)!;
-    const list = out.get(key) ?? [];
-    list.push({ ...m, stalking_score: Number(m.stalking_score), s4a_score: Number(m.s4a_score) });
-    out.set(key, list);
-  }
-  return out;
+  if (!cases.length) return new Map();
+  const { rows } = await caseMembersSql(cases).execute(db);
+  return groupCaseMembers(rows, cases);
 }

@@ -47,15 +47,18 @@ export interface CurrentVersion {
   suspect_ref: string | null;
 }
 
+/** The current versions of the given ids, as SQL (one statement text for any number of ids). */
+export function currentVersionsSql(ids: string[]) {
+  return sql<CurrentVersion>`
+    select r.id, r.current_version, v.content_hash, r.victim_ref, r.suspect_ref
+    from records r join record_versions v on v.record_id = r.id and v.version = r.current_version
+    where r.id = any(${ids}::text[])`;
+}
+
 /** The latest version's hash for each id that exists. */
 export async function currentVersions(db: Db, ids: string[]): Promise<Map<string, CurrentVersion>> {
   if (!ids.length) return new Map();
-  const rows = await db
-    .selectFrom('records as r')
-    .innerJoin('record_versions as v', (j) => j.onRef('v.record_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'))
-    .select(['r.id', 'r.current_version', 'v.content_hash', 'r.victim_ref', 'r.suspect_ref'])
-    .where('r.id', 'in', ids)
-    .execute();
+  const { rows } = await currentVersionsSql(ids).execute(db);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
