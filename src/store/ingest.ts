@@ -24,7 +24,7 @@ export async function readIngestState(
   const { rows } = await sql<{ current: CurrentVersion[]; members: CaseMemberRow[] }>`
     with cur as (${currentVersionsSql(ids)}), mem as (${caseMembersSql(cases)})
     select (select coalesce(jsonb_agg(cur), '[]'::jsonb) from cur) as current,
-           (select coalesce(jsonb_agg(mem), '[]'::jsonb) from mem) as members`.execute(trx);
+           (select coalesce(jsonb_agg(mem order by mem.record_id), '[]'::jsonb) from mem) as members`.execute(trx);
   const { current, members } = rows[0]!;
   return { current: new Map(current.map((c) => [c.id, c])), histories: groupCaseMembers(members, cases) };
 }
