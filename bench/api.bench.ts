@@ -61,19 +61,19 @@ async function waitReady(base: string) {
   throw new Error('server never became ready');
 }
 
+/** The n-th POST of a run: a gold narrative, a new id, and one of `cases` victim/suspect pairs. */
+function post(path: string, key: string, id: string, n: number, cases: { prefix: string; count: number }) {
+  return {
+    method: 'POST' as const,
+    path,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ id, ...texts[n % texts.length]!, victim_ref: `${cases.prefix}V${n % cases.count}`, suspect_ref: `${cases.prefix}S${n % cases.count}` }),
+  };
+}
+
 async function measure(base: string, key: string, path: '/v1/screen' | '/v1/records') {
-  const result = await openLoop({
-    base,
-    rate: RATE,
-    seconds: SECONDS,
-    // A new id per request, so every /v1/records request is a real insert, not an idempotent no-op.
-    request: (n) => ({
-      method: 'POST',
-      path,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: `bench-${path.slice(4)}-${n}`, ...texts[n % texts.length]!, victim_ref: `V${n % 50}`, suspect_ref: `S${n % 50}` }),
-    }),
-  });
+  // A new id per request, so every /v1/records request is a real insert, not an idempotent no-op.
+  const result = await openLoop({ base, rate: RATE, seconds: SECONDS, request: (n) => post(path, key, `bench-${path.slice(4)}-${n}`, n, { prefix: '', count: 50 }) });
   return { endpoint: path, target_rps: RATE, ...result };
 }
 
@@ -87,17 +87,7 @@ try {
   // before measuring: a cold ingest path builds a backlog in the first second that the rest of a
   // 10-second run spends draining. Warm-up records use their own ids and cases.
   for (const path of ['/v1/screen', '/v1/records']) {
-    await openLoop({
-      base: started.base,
-      rate: 100,
-      seconds: 3,
-      request: (n) => ({
-        method: 'POST',
-        path,
-        headers: { authorization: `Bearer ${lastLine}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ id: `warm-${n}`, ...texts[n % texts.length]!, victim_ref: `WV${n % 10}`, suspect_ref: `WS${n % 10}` }),
-      }),
-    });
+    await openLoop({ base: started.base, rate: 100, seconds: 3, request: (n) => post(path, lastLine, `warm-${n}`, n, { prefix: 'W', count: 10 }) });
   }
   const rows = [];
   for (const endpoint of ENDPOINTS) rows.push(await measure(started.base, lastLine, endpoint));

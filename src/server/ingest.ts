@@ -288,8 +288,7 @@ function relinkMembers(
       priority: basePriority({ riskLevel: m.risk_level, flags, stalkingScore: m.stalking_score, s4aScore: m.s4a_score }),
       reopen: false,
     });
-    m.flags = flags;
-    if (m.pending) m.pending = screening as Member['pending'];
+    m.flags = flags; // LINKED_PATTERN now: this member is not relinked again
   }
 }
 

@@ -71,14 +71,14 @@ export function caseKey(victimRef: string | null | undefined, suspectRef: string
 
 /** The latest screening of the current version of every record in the case, newest records first. */
 export async function caseMembers(db: Db, victimRef: string, suspectRef: string, excludeId?: string): Promise<CaseMember[]> {
-  const all = (await caseHistories(db, [{ victimRef, suspectRef }])).get(caseKey(victimRef, suspectRef)!) ?? [];
+  const cases = [{ victimRef, suspectRef }];
+  const { rows } = await caseMembersSql(cases).execute(db);
+  const all = groupCaseMembers(rows, cases).get(caseKey(victimRef, suspectRef)!)!;
   return all.filter((m) => m.record_id !== excludeId).slice(0, MAX_CASE_MEMBERS);
 }
 
 /** A member row as caseMembersSql selects it (the refs and time say which case and in what order). */
-export interface CaseMemberRow extends Omit<CaseMember, 'stalking_score' | 's4a_score'> {
-  stalking_score: number | string;
-  s4a_score: number | string;
+export interface CaseMemberRow extends CaseMember {
   victim_ref: string;
   suspect_ref: string;
   updated_at: Date | string;
@@ -101,25 +101,14 @@ export function caseMembersSql(cases: { victimRef: string; suspectRef: string }[
     order by r.id, s.id desc`;
 }
 
-/** Member rows grouped by caseKey, newest records first, only for the cases asked about. */
+/**
+ * Member rows grouped by caseKey (every case asked about has an entry), newest records first and
+ * not cut to MAX_CASE_MEMBERS: the caller drops the record in hand first, then cuts.
+ */
 export function groupCaseMembers(rows: CaseMemberRow[], cases: { victimRef: string; suspectRef: string }[]): Map<string, CaseMember[]> {
-  const out = new Map<string, CaseMember[]>();
-  for (const c of cases) out.set(caseKey(c.victimRef, c.suspectRef)!, []);
+  const out = new Map<string, CaseMember[]>(cases.map((c) => [caseKey(c.victimRef, c.suspectRef)!, []]));
   // Stable sort: records updated at the same moment keep their id order.
   const sorted = [...rows].sort((a, b) => +new Date(b.updated_at) - +new Date(a.updated_at));
-  for (const { victim_ref, suspect_ref, updated_at: _u, ...m } of sorted) {
-    out.get(caseKey(victim_ref, suspect_ref)!)?.push({ ...m, stalking_score: Number(m.stalking_score), s4a_score: Number(m.s4a_score) });
-  }
-  for (const [k, v] of out) if (!v.length) out.delete(k);
+  for (const { victim_ref, suspect_ref, updated_at: _u, ...m } of sorted) out.get(caseKey(victim_ref, suspect_ref)!)?.push(m);
   return out;
-}
-
-/**
- * Every member of each of the given cases in one query, keyed by caseKey, newest records first and
- * not cut to MAX_CASE_MEMBERS (the caller drops the record in hand first, then cuts).
- */
-export async function caseHistories(db: Db, cases: { victimRef: string; suspectRef: string }[]): Promise<Map<string, CaseMember[]>> {
-  if (!cases.length) return new Map();
-  const { rows } = await caseMembersSql(cases).execute(db);
-  return groupCaseMembers(rows, cases);
 }
