@@ -11,6 +11,7 @@
 // and kept in models/hybrid-scorer.json; this module only applies them.
 import type { Catalogue, CompiledRule } from '../rules/compile.ts';
 import { applyContext, findCues, type CueHit } from '../screening/context.ts';
+import { matchOwners } from '../screening/match.ts';
 import { normaliserFor, toOriginal, type NormalisedText } from '../screening/normalise.ts';
 import { splitSentences, type Range } from '../screening/sentences.ts';
 import type { Indicator, IndicatorCategory, Span } from '../screening/types.ts';
@@ -139,7 +140,7 @@ export function prepareDoc(catalogue: Catalogue, text: string): SemanticDoc {
       if ((body.match(WORD) ?? []).length >= MIN_WORDS) units.push({ sentence, start, end, text: body });
     }
   });
-  return { n, sentences, units, cues: findCues(catalogue.context, n.text) };
+  return { n, sentences, units, cues: findCues(matchOwners(catalogue.context, n.text)) };
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

@@ -194,6 +194,11 @@ function prefixes(node: Node): Set<string> | null {
 
 /** A literal character that can never be part of a word of the text, so a word ends before it. */
 const isBoundary = (x: Node) => x.t === 'lit' && !/^[a-z0-9']/.test(x.s);
+/** Ends with a boundary character in every reading. */
+const endsAtBoundary = (x: Node): boolean =>
+  x.t === 'seq' ? x.items.length > 0 && endsAtBoundary(x.items[x.items.length - 1]!) : x.t === 'alt' ? x.branches.every(endsAtBoundary) : isBoundary(x);
+/** A repeated group of whole words each followed by a space, "(?:has |then |again ){0,3}": a word starts after it. */
+const isWordGroup = (x: Node) => x.t === 'rep' && endsAtBoundary(x.node);
 /** Shorter words are commoner ("he", "a", "her"): of a branch's clauses, prefer the one whose shortest word is longest. */
 const selectivity = (clause: string[]) => Math.min(...clause.map((w) => w.length));
 
@@ -221,7 +226,9 @@ function requiredWords(node: Node): string[][] {
   const out: string[][] = [];
   let from = 0;
   for (let j = 0; j <= node.items.length; j++) {
-    if (j < node.items.length && !isBoundary(node.items[j]!)) continue;
+    // A word group starts a new word only where a word also starts before it (else "foo(?:bar ){0,2}baz" reads "foobaz").
+    const atWordStart = node.items.slice(from, j).every((x) => x.t === 'assert');
+    if (j < node.items.length && !isBoundary(node.items[j]!) && !(isWordGroup(node.items[j]!) && atWordStart)) continue;
     const segment = node.items.slice(from, j);
     from = j + 1;
     const solid = segment.filter((x) => x.t !== 'assert');
@@ -232,6 +239,21 @@ function requiredWords(node: Node): string[][] {
     else if (solid.length === 1 && (solid[0]!.t === 'alt' || solid[0]!.t === 'seq' || solid[0]!.t === 'rep')) out.push(...requiredWords(solid[0]!));
   }
   return out;
+}
+
+/**
+ * requiredWords for each branch of a pattern whose body is one alternation ("he ... her|she ...
+ * him|suspect ... victim"): a match must contain every clause of at least one branch. [] when
+ * some branch requires nothing.
+ */
+function requiredBranches(ast: Node): string[][][] {
+  const solid = ast.t === 'seq' ? ast.items.filter((x) => x.t !== 'assert') : [ast];
+  if (solid.length === 1 && solid[0]!.t === 'alt') {
+    const branches = solid[0]!.branches.map(requiredWords);
+    return branches.some((b) => b.length === 0) ? [] : branches;
+  }
+  const clauses = requiredWords(ast);
+  return clauses.length ? [clauses] : [];
 }
 
 /** One clause when every reading of the node is a single whole word (or starts with one), else none. */
@@ -287,6 +309,43 @@ const partialKey = (s: string, at: number, len: number) => {
 const pairKey = (word: number, hyphen: boolean, s: string, at: number) =>
   ((word * 2 + (hyphen ? 1 : 0)) * CHARS + charCode(s.charCodeAt(at))) * CHARS + charCode(s.charCodeAt(at + 1));
 
+/**
+ * Word -> id without making a string of each word of the text: an open-addressing hash table
+ * over character codes (slicing and hashing a string per word cost more than the lookup).
+ */
+class WordTable {
+  private readonly words: string[] = [];
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  constructor(ids: Map<string, number>) {
+    let size = 16;
+    while (size < ids.size * 4) size *= 2;
+    this.mask = size - 1;
+    this.slots = new Int32Array(size).fill(-1);
+    for (const [word, id] of ids) {
+      this.words[id] = word;
+      let slot = WordTable.hash(word, 0, word.length) & this.mask;
+      while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
+      this.slots[slot] = id;
+    }
+  }
+  static hash(s: string, from: number, to: number): number {
+    let h = 0x811c9dc5;
+    for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+    return h >>> 0;
+  }
+  /** The id of text.slice(from, to), or -1. */
+  lookup(text: string, from: number, to: number): number {
+    const length = to - from;
+    for (let slot = WordTable.hash(text, from, to) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const id = this.slots[slot]!;
+      if (id === -1) return -1;
+      const word = this.words[id]!;
+      if (word.length === length && text.startsWith(word, from)) return id;
+    }
+  }
+}
+
 const ownerCache = new WeakMap<object, { set: PatternSet; owner: unknown[] }>();
 
 export class PatternSet {
@@ -305,9 +364,12 @@ export class PatternSet {
   private readonly byPartial = new Map<number, Entry[]>();
   private readonly partialLengths: number[];
   /** Per pattern: word ids it must contain, as a conjunction of alternatives (see requiredWords). */
-  private readonly required: Int32Array[][];
+  private readonly required: Int32Array[][][];
   private readonly digitPatterns: number[] = [];
   private readonly scanPatterns: number[] = [];
+  private present = new Int32Array(0);
+  private table!: WordTable;
+  private stamp = 0;
 
   /** @param sources regular expression sources, matched case-sensitively on normalised text */
   constructor(sources: string[]) {
@@ -332,7 +394,7 @@ export class PatternSet {
       try {
         const ast = parse(src);
         found = prefixes(ast);
-        this.required[k] = requiredWords(ast).map((alts) => Int32Array.from(alts, idOf));
+        this.required[k] = requiredBranches(ast).map((branch) => branch.map((alts) => Int32Array.from(alts, idOf)));
       } catch {
         found = null;
       }
@@ -362,6 +424,8 @@ export class PatternSet {
       }
     });
     this.partialLengths = [...lengths].sort((a, b) => a - b);
+    this.present = new Int32Array(this.wordIds.size);
+    this.table = new WordTable(this.wordIds);
   }
 
   /** Patterns grouped by owner (e.g. all patterns of one rule), built once per owner list. */
@@ -395,7 +459,10 @@ export class PatternSet {
     const starts: number[] = [];
     const ends: number[] = [];
     const ids: number[] = [];
-    const present = new Set<number>();
+    // Word ids seen in this text: present[id] === stamp (a stamp per call, so nothing to clear).
+    if (this.stamp === 0x7fffffff) this.present.fill((this.stamp = 0));
+    const stamp = ++this.stamp;
+    const present = this.present;
     for (let i = 0, len = text.length; i < len; ) {
       if (!isWordStart(text.charCodeAt(i))) {
         i++;
@@ -407,14 +474,13 @@ export class PatternSet {
       // patterns' look-behind only excludes letters and digits), so those are starts too.
       for (let at = i; at < j; at = text.indexOf("'", at) + 1 || j) {
         if (!isWordStart(text.charCodeAt(at))) continue;
-        const token = text.slice(at, j);
-        const id = this.wordIds.get(token) ?? -1;
-        if (id >= 0) present.add(id);
+        const id = this.table.lookup(text, at, j);
+        if (id >= 0) present[id] = stamp;
         // A word may be followed by an apostrophe in the text ("sister's", a quote ending "me'"),
         // which a pattern's lookahead allows: each part before an apostrophe is present too.
-        for (let cut = token.indexOf("'"); cut > 0; cut = token.indexOf("'", cut + 1)) {
-          const part = this.wordIds.get(token.slice(0, cut));
-          if (part !== undefined) present.add(part);
+        for (let cut = text.indexOf("'", at); cut > at && cut < j; cut = text.indexOf("'", cut + 1)) {
+          const part = this.table.lookup(text, at, cut);
+          if (part >= 0) present[part] = stamp;
         }
         starts.push(at);
         ends.push(j);
@@ -434,7 +500,7 @@ export class PatternSet {
     const attempt = (k: number, at: number) => {
       if (at < after[k]! || tried[k] === at) return;
       tried[k] = at;
-      if (possible[k] === 0) possible[k] = this.hasRequired(k, present) ? 1 : 2;
+      if (possible[k] === 0) possible[k] = this.hasRequired(k, present, stamp) ? 1 : 2;
       if (possible[k] === 2) return;
       const re = this.sticky[k]!;
       re.lastIndex = at;
@@ -481,12 +547,19 @@ export class PatternSet {
     return hits;
   }
 
-  private hasRequired(k: number, present: Set<number>): boolean {
-    for (const alternatives of this.required[k]!) {
-      let any = false;
-      for (let i = 0; i < alternatives.length && !any; i++) any = present.has(alternatives[i]!);
-      if (!any) return false;
+  private hasRequired(k: number, present: Int32Array, stamp: number): boolean {
+    const branches = this.required[k]!;
+    if (branches.length === 0) return true;
+    for (const clauses of branches) {
+      let all = true;
+      for (let c = 0; c < clauses.length && all; c++) {
+        const alternatives = clauses[c]!;
+        let any = false;
+        for (let i = 0; i < alternatives.length && !any; i++) any = present[alternatives[i]!] === stamp;
+        all = any;
+      }
+      if (all) return true;
     }
-    return true;
+    return false;
   }
 }

@@ -1,7 +1,7 @@
 // Course of conduct: the smallest number of separate occasions the text supports (DOMAIN §1.2),
 // with the spans that justify it. Counting expressions are data (catalogue/conduct.yaml).
 import type { CompiledConduct } from '../rules/compile.ts';
-import { PatternSet } from '../rules/patterns.ts';
+import type { Hit } from './match.ts';
 import type { CourseOfConduct, EvidenceItem, Span } from './types.ts';
 import { rangeIndexAt, type Range } from './sentences.ts';
 
@@ -40,7 +40,7 @@ export interface CountedMention {
 export function courseOfConduct(
   text: string,
   sentences: Range[],
-  conductRules: CompiledConduct[],
+  counting: Hit<CompiledConduct>[],
   behaviours: CountedMention[],
   toSpan: (start: number, end: number) => Span,
 ): { course: CourseOfConduct; repeatedSentences: Set<number> } {
@@ -52,9 +52,8 @@ export function courseOfConduct(
   const countable = new Set([...behaviourSentences].flatMap((s) => [s, s + 1]));
   const dates = new Map<string, Span>();
 
-  const { set, owner } = PatternSet.forOwners(conductRules);
-  for (const hit of set.matchAll(text)) {
-    const rule = owner[hit.pattern]!;
+  for (const hit of counting) {
+    const rule = hit.owner;
     const sentence = rangeIndexAt(sentences, hit.start);
     if (!countable.has(sentence)) continue;
     const matched = text.slice(hit.start, hit.end);

@@ -2,9 +2,8 @@
 // mentions within their scope. Cues, directions, scopes, terminators and pseudo-triggers are
 // data (catalogue/context.yaml); this module only applies them, and records which cue did what.
 import type { CompiledCue } from '../rules/compile.ts';
-import { PatternSet } from '../rules/patterns.ts';
 import type { ContextFlags } from './types.ts';
-import type { Mention } from './match.ts';
+import type { Hit, Mention } from './match.ts';
 import { rangeIndexAt, type Range } from './sentences.ts';
 
 export interface CueHit {
@@ -37,10 +36,9 @@ export function emptyContext(): ContextFlags {
   };
 }
 
-/** Every cue match in the text, with pseudo-triggers removing the cues they overlap. */
-export function findCues(cues: CompiledCue[], text: string): CueHit[] {
-  const { set, owner } = PatternSet.forOwners(cues);
-  const hits: CueHit[] = set.matchAll(text).map((h) => ({ cue: owner[h.pattern]!, start: h.start, end: h.end }));
+/** The cues that apply, from every cue match in the text: pseudo-triggers remove the cues they overlap. */
+export function findCues(matches: Hit<CompiledCue>[]): CueHit[] {
+  const hits: CueHit[] = matches.map((h) => ({ cue: h.owner, start: h.start, end: h.end }));
   const pseudo = hits.filter((h) => h.cue.category === 'PSEUDO');
   const live = hits.filter((h) => h.cue.category !== 'PSEUDO' && !pseudo.some((p) => p.start < h.end && h.start < p.end));
   // As in medspaCy, a cue inside a longer cue is part of it: the "not" of "not sure if" is

@@ -5,7 +5,7 @@ import { assessRisk, assessS4a, fourScores } from './assess.ts';
 import { applyContext, findCues } from './context.ts';
 import { courseOfConduct } from './conduct.ts';
 import { classify, flagsFor, notesFor, recommendationFor } from './explain.ts';
-import { findMentions } from './match.ts';
+import { findMentions, matchCatalogue } from './match.ts';
 import { normaliserFor, toOriginal } from './normalise.ts';
 import { features, loadScorer, probability, type FeatureVector, type ScorerModel } from './score.ts';
 import { splitSentences } from './sentences.ts';
@@ -46,8 +46,9 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
   const n = normalise(record.text);
   const toSpan = (start: number, end: number) => toOriginal(n, start, end);
   const sentences = splitSentences(n.text);
-  const mentions = findMentions(catalogue.rules, n.text);
-  const contexts = applyContext(n.text, sentences, mentions, findCues(catalogue.context, n.text), toSpan);
+  const hits = matchCatalogue(catalogue, n.text);
+  const mentions = findMentions(hits.rules);
+  const contexts = applyContext(n.text, sentences, mentions, findCues(hits.cues), toSpan);
 
   const indicators: Indicator[] = [];
   const startOf = new Map<Indicator, number>();
@@ -76,7 +77,7 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
     .filter(({ ind }) => ind.category === 'behaviour' && ind.code !== 'G1' && ind.context && !ind.context.negated && !ind.context.hypothetical && !ind.context.other_experiencer && !ind.context.counter_allegation)
     .map(({ m, ind }) => ({ code: ind.code, start: m.start, end: m.end }));
   // repeatedSentences: where a statement carries its own repetition ("terrified every time he turns up").
-  const { course: conduct, repeatedSentences } = courseOfConduct(n.text, sentences, catalogue.conduct, countedBehaviours, toSpan);
+  const { course: conduct, repeatedSentences } = courseOfConduct(n.text, sentences, hits.conduct, countedBehaviours, toSpan);
   const four = fourScores(indicators, (i) => ruleOf.get(i)?.four ?? [], conduct.occasions_min);
   const s4a = assessS4a(indicators, sentences, (i) => startOf.get(i) ?? 0, conduct.occasions_min, repeatedSentences);
   const risk = assessRisk(indicators, (i) => ruleOf.get(i)?.severity);

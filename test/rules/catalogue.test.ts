@@ -3,12 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/rules/compile.ts';
 import { normaliserFor } from '../../src/screening/normalise.ts';
-import { findMentions } from '../../src/screening/match.ts';
+import { findMentions, matchOwners } from '../../src/screening/match.ts';
 
 const catalogue = loadCatalogue();
 const normalise = normaliserFor(catalogue);
 const fires = (rule: (typeof catalogue.rules)[number], sentence: string) =>
-  findMentions([rule], normalise(sentence).text).length > 0;
+  findMentions(matchOwners([rule], normalise(sentence).text)).length > 0;
 
 describe.each(catalogue.rules.map((r) => [r.id, r] as const))('rule %s', (_id, rule) => {
   it.each(rule.must_match.map((s) => [s]))('matches: %s', (sentence) => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/rules/compile.ts';
 import { PatternSet } from '../../src/rules/patterns.ts';
+import { matchCatalogue, matchOwners } from '../../src/screening/match.ts';
 import { normaliserFor } from '../../src/screening/normalise.ts';
 
 const catalogue = loadCatalogue();
@@ -34,6 +35,7 @@ describe('PatternSet', () => {
     'he keeps calling her he keeps calling her he keeps calling her he keeps calling her',
     "she's scared he'll kill her'' he said 'i'll find you' -- he turned up at her work again",
     'he\nfollowed her\nhome again and again and waited outside her house every night',
+    'he has then once again been seen outside her house; she has kept on calling him; they were later seen',
   ];
   const texts = [...synthetic, ...goldDev, ...examples, ...awkward].map((t) => normalise(t).text);
 
@@ -52,6 +54,44 @@ describe('PatternSet', () => {
     }
     expect(compared).toBeGreaterThan(100);
   }, 120_000);
+
+  it('matches the whole catalogue in one pass exactly as each kind of pattern alone', () => {
+    const key = (hits: { owner: { id: string }; start: number; end: number }[]) => hits.map((h) => `${h.owner.id}:${h.start}:${h.end}`).sort();
+    let compared = 0;
+    for (const text of texts) {
+      const all = matchCatalogue(catalogue, text);
+      expect(key(all.rules), text).toEqual(key(matchOwners(catalogue.rules, text)));
+      expect(key(all.cues), text).toEqual(key(matchOwners(catalogue.context, text)));
+      expect(key(all.conduct), text).toEqual(key(matchOwners(catalogue.conduct, text)));
+      compared += all.rules.length + all.cues.length + all.conduct.length;
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  // Required words let the matcher skip patterns whose words are not in the text. They must never skip a real match.
+  it('skips a pattern only when the text lacks its required words', () => {
+    const sources = [
+      'he (?:has |then |once again ){0,3}(?:called|rang) her|she (?:has ){0,3}texted him',
+      'foo(?:bar ){0,2}baz',
+      '(?:kept|keeps) (?:on )?(?:ringing|calling)',
+    ];
+    const set = new PatternSet(sources);
+    const cases = [
+      'he has then called her',
+      'he once again rang her',
+      'she texted him twice',
+      'she has has texted him',
+      'he texted him', // neither branch
+      'he has then once again called', // no object
+      'foobaz and foobar baz and foobar bar baz',
+      'kept calling, keeps on ringing',
+    ];
+    for (const text of cases) {
+      expect(set.matchAll(text).map((h) => `${h.pattern}:${h.start}:${h.end}`).sort(), text).toEqual(naive(sources.map((s) => new RegExp(s)), text));
+    }
+    expect(set.matchAll('he texted him')).toEqual([]);
+    expect(set.matchAll('foobaz').map((h) => h.pattern)).toEqual([1]);
+  });
 
   it('indexes by first words and falls back to a scan only for patterns it cannot index', () => {
     const set = new PatternSet(['(?:wants|want) (?:a |the )?(?:panic alarm|alarm)', '[a-z]+@[a-z]+\\.com', '\\d+ calls']);

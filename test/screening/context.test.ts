@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/rules/compile.ts';
 import { findCues, quotedRegions } from '../../src/screening/context.ts';
+import { matchOwners } from '../../src/screening/match.ts';
 import { normaliserFor } from '../../src/screening/normalise.ts';
 import { analyse } from '../../src/screening/pipeline.ts';
 import { loadScorer } from '../../src/screening/score.ts';
@@ -56,7 +57,7 @@ describe('context tests from the catalogue', () => {
 });
 
 describe('cue resolution', () => {
-  const cuesIn = (text: string) => findCues(catalogue.context, normalise(text).text).map((h) => h.cue.category);
+  const cuesIn = (text: string) => findCues(matchOwners(catalogue.context, normalise(text).text)).map((h) => h.cue.category);
 
   it('keeps the longest of nested cues: "not sure if" is uncertainty, not negation or a condition', () => {
     const cats = cuesIn('She is not sure if it was him.');
