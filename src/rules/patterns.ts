@@ -283,6 +283,8 @@ export interface PatternHit {
 /** Patterns that may start at a word, and the literal text every one of them starts with there. */
 interface Entry {
   full: string;
+  /** Whether the text must be compared with full: not when the key already says all of it. */
+  check: boolean;
   ks: number[];
 }
 
@@ -381,11 +383,11 @@ export class PatternSet {
       return id;
     };
     const lengths = new Set<number>();
-    const put = (map: Map<number, Entry[]>, key: number, k: number, full: string) => {
+    const put = (map: Map<number, Entry[]>, key: number, k: number, full: string, check: boolean) => {
       let list = map.get(key);
       if (!list) map.set(key, (list = []));
       const entry = list.find((e) => e.full === full);
-      if (!entry) list.push({ full, ks: [k] });
+      if (!entry) list.push({ full, check, ks: [k] });
       else if (!entry.ks.includes(k)) entry.ks.push(k);
     };
     this.required = sources.map(() => []);
@@ -414,11 +416,11 @@ export class PatternSet {
         const rest = full.slice(head.length);
         const sep = rest[0];
         const second = sep === ' ' || sep === '-' ? (rest.slice(1).match(HEAD)?.[0] ?? '') : '';
-        if (second.length >= 2) put(this.byPair, pairKey(idOf(head), sep === '-', second, 0), k, full);
-        else if (rest.length > 0) put(this.byWord, idOf(head), k, full); // the word is complete: something follows it
+        if (second.length >= 2) put(this.byPair, pairKey(idOf(head), sep === '-', second, 0), k, full, full.length > head.length + 3);
+        else if (rest.length > 0) put(this.byWord, idOf(head), k, full, true); // the word is complete: something follows it
         else {
           const len = Math.min(3, head.length);
-          put(this.byPartial, partialKey(head, 0, len), k, full);
+          put(this.byPartial, partialKey(head, 0, len), k, full, full.length > len);
           lengths.add(len);
         }
       }
@@ -469,16 +471,36 @@ export class PatternSet {
         continue;
       }
       let j = i + 1;
-      while (j < len && isWordChar(text.charCodeAt(j))) j++;
+      let apostrophes = false;
+      for (; j < len; j++) {
+        const c = text.charCodeAt(j);
+        if (!isWordChar(c)) break;
+        if (c === 39) apostrophes = true;
+      }
+      if (!apostrophes) {
+        const id = this.table.lookup(text, i, j);
+        if (id >= 0) present[id] = stamp;
+        starts.push(i);
+        ends.push(j);
+        ids.push(id);
+        i = j;
+        continue;
+      }
+      // (Searches for apostrophes stay inside the word: an unbounded indexOf per word of a long
+      // text without apostrophes cost time quadratic in its length.)
+      const nextApostrophe = (from: number) => {
+        while (from < j && text.charCodeAt(from) !== 39) from++;
+        return from;
+      };
       // A match may also start after an apostrophe inside a word ("again" of "her'again": the
       // patterns' look-behind only excludes letters and digits), so those are starts too.
-      for (let at = i; at < j; at = text.indexOf("'", at) + 1 || j) {
+      for (let at = i; at < j; at = nextApostrophe(at) + 1) {
         if (!isWordStart(text.charCodeAt(at))) continue;
         const id = this.table.lookup(text, at, j);
         if (id >= 0) present[id] = stamp;
         // A word may be followed by an apostrophe in the text ("sister's", a quote ending "me'"),
         // which a pattern's lookahead allows: each part before an apostrophe is present too.
-        for (let cut = text.indexOf("'", at); cut > at && cut < j; cut = text.indexOf("'", cut + 1)) {
+        for (let cut = nextApostrophe(at); cut < j; cut = nextApostrophe(cut + 1)) {
           const part = this.table.lookup(text, at, cut);
           if (part >= 0) present[part] = stamp;
         }
@@ -492,8 +514,8 @@ export class PatternSet {
     // Per pattern: where its last match ended (a match may not begin inside it, as with
     // String.matchAll), where it was last tried (several index entries can propose one start),
     // and whether its required words are in the text at all (0 unknown, 1 yes, 2 no).
-    // (Checking that they fall within a match's reach of each start filtered a third more
-    // attempts but cost more than it saved.)
+    // (Checking that they fall within a match's reach of each start filtered a third of the
+    // attempts but cost more than it saved, in three implementations.)
     const after = new Int32Array(n);
     const tried = new Int32Array(n).fill(-1);
     const possible = new Int8Array(n);
@@ -513,7 +535,7 @@ export class PatternSet {
       if (!list) return;
       for (let i = 0; i < list.length; i++) {
         const e = list[i]!;
-        if (text.startsWith(e.full, at)) for (let j = 0; j < e.ks.length; j++) attempt(e.ks[j]!, at);
+        if (!e.check || text.startsWith(e.full, at)) for (let j = 0; j < e.ks.length; j++) attempt(e.ks[j]!, at);
       }
     };
 
