@@ -29,6 +29,8 @@ const envSchema = z.object({
   BODY_LIMIT: num(z.number().int().min(1024).max(200 * 1024 * 1024), 5 * 1024 * 1024),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   SCREENER_MODE: z.preprocess(unsetIfEmpty, z.enum(['rules', 'hybrid']).default('rules')),
+  // Rules mode: screen on a worker thread (src/screening/threaded.ts), off the request thread.
+  SCREENING_THREAD: z.preprocess(unsetIfEmpty, z.enum(['on', 'off']).default('on')),
   // Drift: alert when a day's rate or mean differs from the preceding days' by this factor, either way.
   DRIFT_ALERT_RATIO: num(z.number().gt(1).max(1000), 1.5),
   /** Seals console session cookies; set it (32+ characters) so sessions survive restarts and span instances. */
@@ -50,6 +52,7 @@ export interface Config {
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   screenerMode: 'rules' | 'hybrid';
+  screeningThread: boolean;
   driftAlertRatio: number;
   consoleSecret: string | undefined;
   consoleSecureCookies: boolean | undefined;
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT,
     logLevel: e.LOG_LEVEL,
     screenerMode: e.SCREENER_MODE,
+    screeningThread: e.SCREENING_THREAD === 'on',
     driftAlertRatio: e.DRIFT_ALERT_RATIO,
     consoleSecret: e.CONSOLE_SECRET,
     consoleSecureCookies: e.CONSOLE_SECURE_COOKIES === undefined ? undefined : e.CONSOLE_SECURE_COOKIES === 'true',
@@ -113,6 +117,7 @@ export function describeConfig(config: Config): Record<string, string | number> 
     BODY_LIMIT: config.bodyLimitBytes,
     LOG_LEVEL: config.logLevel,
     SCREENER_MODE: config.screenerMode,
+    SCREENING_THREAD: config.screeningThread ? 'on' : 'off',
     DRIFT_ALERT_RATIO: config.driftAlertRatio,
     CONSOLE_SECRET: config.consoleSecret ? '****' : '(unset: random per start; console sessions end on restart)',
   };

@@ -2,12 +2,10 @@
 // persistent transformers.js pipeline, warmed up at load) so embedding never blocks the event loop.
 // Before the worker starts, the model directory is checked against its manifest: a missing model or
 // a changed file is a clear error, never a silent download or a different model.
-import { readFileSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { startTypeScriptWorker } from '../worker-thread.ts';
 import { isValidModelId, ModelIntegrityError, verifyModelDir } from './manifest.ts';
 import type { WorkerConfig, WorkerReply, WorkerRequest } from './worker.ts';
 
@@ -45,23 +43,6 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 }
 
 /** URL of tsx's ESM API (import condition), found through its package.json exports map. */
-function tsxEsmApi(): string {
-  const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
-  const rel = pkg.exports['./esm/api']?.import?.default;
-  if (!rel) throw new Error('cannot locate tsx/esm/api to start the TypeScript embedding worker');
-  return pathToFileURL(join(dirname(pkgPath), rel)).href;
-}
-
-/** Source of an eval'd bootstrap that starts worker.ts in a new thread. */
-function workerBootstrap(): string {
-  const url = new URL('./worker.ts', import.meta.url);
-  // Worker threads do not get tsx's loader (on Node 20, `--import tsx` in execArgv still left `.ts`
-  // unknown in the worker), so the bootstrap registers tsx before importing the TypeScript entry point.
-  const tsxApi = tsxEsmApi();
-  return `import(${JSON.stringify(tsxApi)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(url.href)}); });`;
-}
-
 type Pending = { resolve: (reply: WorkerReply) => void; reject: (err: Error) => void };
 
 export class Embedder {
@@ -121,7 +102,7 @@ export class Embedder {
       dimensions: manifest.dimensions,
       batchSize: options.batchSize ?? 32,
     };
-    const worker = new Worker(workerBootstrap(), { eval: true, workerData: config });
+    const worker = startTypeScriptWorker(new URL('./worker.ts', import.meta.url), config);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (reply: WorkerReply) => {
         if (reply.type === 'ready') done();

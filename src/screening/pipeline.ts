@@ -24,6 +24,8 @@ export interface ScreenerOptions {
   mode?: 'rules' | 'hybrid' | 'embeddings';
   /** Scorer weights (default: models/scorer-rules.json, else the built-in defaults). */
   scorer?: ScorerModel;
+  /** Rules mode only: screen on a worker thread (threaded.ts), as the server does. */
+  thread?: boolean;
 }
 
 export interface Screener {
@@ -128,6 +130,10 @@ export async function createScreener(options: ScreenerOptions = {}): Promise<Scr
   const catalogue = loadCatalogue(options.catalogueDir);
   const scorer = options.scorer ?? loadScorer();
   const thresholds = options.thresholds ?? { stalking: scorer.stalking.threshold, s4a: scorer.s4a.threshold };
+  if (options.thread) {
+    const { createThreadedScreener } = await import('./threaded.ts');
+    return createThreadedScreener({ catalogueDir: options.catalogueDir, scorer, thresholds });
+  }
   return {
     thresholds,
     versions: { rules: catalogue.version, model: 'none', scorer: scorer.id },

@@ -85,7 +85,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       ? deps.screener
       : deps.screener
         ? () => Promise.resolve(deps.screener as Screener)
-        : () => createScreener({ mode: config.screenerMode });
+        : () => createScreener({ mode: config.screenerMode, thread: config.screeningThread });
   const screenerHolder = new ScreenerHolder(makeScreener);
   screenerHolder.loading.then(() => {
     if (screenerHolder.error) logger.error({ err: screenerHolder.error }, 'screener failed to load');

@@ -86,10 +86,12 @@ export async function ingestRecords(deps: IngestDeps, records: RecordInput[], ac
   const hashes = records.map((r) => contentHash(r));
   const ids = [...new Set(records.map((r) => r.id))];
 
-  // Screening is the slow part, so it happens before the transaction; a payload already stored is
-  // not screened again. (If a concurrent request changes a record in between, the transaction
-  // notices and screens inside instead.)
-  const before = await currentVersions(store.db, ids);
+  // Screening is the slow part, so it happens before the transaction. A batch first asks which
+  // payloads are stored already, so a retried batch is not screened again; a single record is
+  // screened without asking, as the question costs about as much as the screening it might save.
+  // (If a concurrent request changes a record in between, the transaction notices and screens
+  // inside instead.)
+  const before = records.length > 1 ? await currentVersions(store.db, ids) : new Map<string, { content_hash: string }>();
   const screened: (ScreeningResult | undefined)[] = [];
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;

@@ -119,7 +119,9 @@ export async function writeIngest(trx: Db, w: IngestWrite): Promise<Map<string, 
              coalesce(i.stalking_score, p.stalking_score), coalesce(i.s4a_score, p.s4a_score), coalesce(i.risk_level, p.risk_level),
              coalesce(i.occasions_min, p.occasions_min), coalesce(i.has_behaviour, p.has_behaviour), i.linked_record_ids,
              coalesce(i.versions, p.versions)
-      from sin i left join screenings p on p.id = i.copy_from
+      -- LATERAL with LIMIT keeps this an index lookup per copied row: a plain join estimated the
+      -- function's 100 rows and hashed the whole screenings table on every ingest.
+      from sin i left join lateral (select * from screenings p where p.id = i.copy_from limit 1) p on true
       order by i.ord
       returning id, record_id, version, trigger
     ), qin as (

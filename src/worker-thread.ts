@@ -1,0 +1,21 @@
+// Starts a worker thread on a TypeScript entry point. Worker threads do not get tsx's loader (on
+// Node 20, `--import tsx` in execArgv still left `.ts` unknown in the worker), so an eval'd
+// bootstrap registers tsx before importing the entry point.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+function tsxEsmApi(): string {
+  const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
+  const rel = pkg.exports['./esm/api']?.import?.default;
+  if (!rel) throw new Error('cannot locate tsx/esm/api to start a TypeScript worker thread');
+  return pathToFileURL(join(dirname(pkgPath), rel)).href;
+}
+
+export function startTypeScriptWorker(entry: URL, workerData: unknown): Worker {
+  const source = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(source, { eval: true, workerData });
+}
