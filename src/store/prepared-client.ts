@@ -31,18 +31,43 @@ export function statementName(text: string): string | undefined {
   return named;
 }
 
+/** What a BEGIN answers: Kysely reads nothing from it. */
+const BEGUN = { command: 'BEGIN', rowCount: null, oid: 0, rows: [], fields: [] };
+
 export class PreparingClient extends pg.Client {
+  /**
+   * A BEGIN not yet sent. It travels with the transaction's first statement when that statement
+   * has no parameters (the ingest's advisory locks), as one simple query: one round trip instead
+   * of two. Anything else is preceded by the BEGIN on its own, as before.
+   */
+  private beginHeld = false;
+
   constructor(config?: string | pg.ClientConfig) {
     super(config);
-    // pg's query() has many overloads; only (text, values) with values is rewritten, as Kysely calls it.
-    const plain = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-    this.query = ((...args: unknown[]) => {
+    // pg's query() has many overloads; only (text, values) is rewritten, as Kysely calls it.
+    const plain = pg.Client.prototype.query as (...args: unknown[]) => Promise<unknown>;
+    const send = (args: unknown[]) => {
       const [text, values] = args;
       if (args.length === 2 && typeof text === 'string' && Array.isArray(values) && values.length) {
         const name = statementName(text);
         if (name) return plain.call(this, { name, text, values });
       }
       return plain.apply(this, args);
+    };
+    this.query = ((...args: unknown[]) => {
+      const [text, values] = args;
+      const kysely = args.length === 2 && typeof text === 'string' && Array.isArray(values);
+      if (kysely && text === 'begin' && values.length === 0 && !this.beginHeld) {
+        this.beginHeld = true;
+        return Promise.resolve(BEGUN);
+      }
+      if (!this.beginHeld) return send(args);
+      this.beginHeld = false;
+      if (kysely && values.length === 0) {
+        // A multi-statement simple query answers with one result per statement: the caller's is the last.
+        return (plain.call(this, `begin;\n${text}`) as Promise<unknown>).then((results) => (Array.isArray(results) ? results.at(-1) : results));
+      }
+      return plain.call(this, 'begin').then(() => send(args));
     }) as pg.Client['query'];
   }
 }

@@ -34,9 +34,13 @@ function lockKey(name: string): string {
 export async function lockNames(trx: Db, names: Iterable<string>): Promise<void> {
   const keys = [...new Set([...names].map(lockKey))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   if (!keys.length) return;
-  await sql`select count(pg_advisory_xact_lock(k)) from (select k from (values ${sql.join(
-    keys.map((k) => sql`(${k}::bigint)`),
-  )}) as t(k) order by k) as s`.execute(trx);
+  // The keys are written into the statement (integers this function computed), so it has no
+  // parameters and PostgreSQL receives it together with the transaction's BEGIN (prepared-client.ts).
+  const values = keys.map((k) => {
+    if (!/^-?\d{1,20}$/.test(k)) throw new Error('lock key is not an integer');
+    return sql.raw(`(${k}::bigint)`);
+  });
+  await sql`select count(pg_advisory_xact_lock(k)) from (select k from (values ${sql.join(values)}) as t(k) order by k) as s`.execute(trx);
 }
 
 export interface CurrentVersion {
