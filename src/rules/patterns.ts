@@ -270,6 +270,14 @@ function wordsOf(node: Node): string[][] {
   return [[...words]];
 }
 
+/** Characters outside words ('@', '.') that every match contains: a text without one cannot match. */
+function requiredMarks(node: Node): string[] {
+  if (node.t === 'lit') return /^[a-z0-9' ]$/.test(node.s) ? [] : [node.s];
+  if (node.t === 'seq') return [...new Set(node.items.flatMap(requiredMarks))];
+  if (node.t === 'rep') return node.min >= 1 ? requiredMarks(node.node) : [];
+  return []; // an alternation could take another branch
+}
+
 const WORD_START = /^[a-z0-9]/;
 const HEAD = /^[a-z0-9][a-z0-9']*/;
 
@@ -369,6 +377,8 @@ export class PatternSet {
   private readonly required: Int32Array[][][];
   private readonly digitPatterns: number[] = [];
   private readonly scanPatterns: number[] = [];
+  /** Per scan pattern: characters every match contains (the '@' of an e-mail address). */
+  private readonly scanMarks = new Map<number, string[]>();
   private present = new Int32Array(0);
   private table!: WordTable;
   private stamp = 0;
@@ -403,6 +413,11 @@ export class PatternSet {
       const usable = found && found.size > 0 && [...found].every((p) => p.startsWith(DIGIT) || WORD_START.test(p));
       if (!found || !usable) {
         this.scanPatterns.push(k);
+        try {
+          this.scanMarks.set(k, requiredMarks(parse(src)));
+        } catch {
+          this.scanMarks.set(k, []);
+        }
         return;
       }
       for (const prefix of found) {
@@ -561,7 +576,10 @@ export class PatternSet {
         consider(this.byPartial.get(partialKey(text, at, len)), at);
       }
     }
+    // Patterns without a known start scan the whole text, so they are skipped when the text lacks
+    // their required words or characters (a 100 KB text without '@' has no e-mail address).
     for (const k of this.scanPatterns) {
+      if (!this.hasRequired(k, present, stamp) || this.scanMarks.get(k)!.some((mark) => !text.includes(mark))) continue;
       const re = this.global[k]!;
       re.lastIndex = 0;
       for (const m of text.matchAll(re)) if (m[0].length) hits.push({ pattern: k, start: m.index, end: m.index + m[0].length });

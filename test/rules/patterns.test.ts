@@ -36,6 +36,7 @@ describe('PatternSet', () => {
     "she's scared he'll kill her'' he said 'i'll find you' -- he turned up at her work again",
     'he\nfollowed her\nhome again and again and waited outside her house every night',
     'he has then once again been seen outside her house; she has kept on calling him; they were later seen',
+    'he emailed jo.bloggs@example.co.uk from @jo_b99 and rang 07700 900123 from his car ab12 cde',
   ];
   const texts = [...synthetic, ...goldDev, ...examples, ...awkward].map((t) => normalise(t).text);
 
