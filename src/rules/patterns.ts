@@ -527,24 +527,25 @@ export class PatternSet {
     }
 
     // Per pattern: where its last match ended (a match may not begin inside it, as with
-    // String.matchAll), where it was last tried (several index entries can propose one start),
+    // String.matchAll), where it was last proposed (several index entries can propose one start),
     // and whether its required words are in the text at all (0 unknown, 1 yes, 2 no).
-    // (Checking that they fall within a match's reach of each start filtered a third of the
-    // attempts but cost more than it saved, in three implementations.)
+    // (Checking that they fall within a match's reach of each start filtered up to 40% of the
+    // attempts but cost more than it saved, in four implementations.)
     const after = new Int32Array(n);
     const tried = new Int32Array(n).fill(-1);
     const possible = new Int8Array(n);
+    // Candidates (pattern, start) in the order the index proposes them. They run grouped by pattern,
+    // so each compiled expression runs for all its starts at once while it is in the CPU's caches
+    // (a 100 KB text matched a third faster), and their hits are put back in proposal order.
+    const candK: number[] = [];
+    const candAt: number[] = [];
     const attempt = (k: number, at: number) => {
-      if (at < after[k]! || tried[k] === at) return;
+      if (tried[k] === at) return;
       tried[k] = at;
       if (possible[k] === 0) possible[k] = this.hasRequired(k, present, stamp) ? 1 : 2;
       if (possible[k] === 2) return;
-      const re = this.sticky[k]!;
-      re.lastIndex = at;
-      if (re.test(text) && re.lastIndex > at) {
-        hits.push({ pattern: k, start: at, end: re.lastIndex });
-        after[k] = re.lastIndex;
-      }
+      candK.push(k);
+      candAt.push(at);
     };
     const consider = (list: Entry[] | undefined, at: number) => {
       if (!list) return;
@@ -554,7 +555,7 @@ export class PatternSet {
       }
     };
 
-    // Pass 2: at each word, in order, try the patterns the index says can start there.
+    // Pass 2: at each word, in order, propose the patterns the index says can start there.
     for (let w = 0; w < starts.length; w++) {
       const at = starts[w]!;
       const id = ids[w]!;
@@ -576,6 +577,31 @@ export class PatternSet {
         consider(this.byPartial.get(partialKey(text, at, len)), at);
       }
     }
+    // Run the candidates grouped by pattern (a counting sort keeps each pattern's starts in order).
+    const m = candK.length;
+    const first = new Int32Array(n + 1);
+    for (let i = 0; i < m; i++) first[candK[i]! + 1]!++;
+    for (let k = 0; k < n; k++) first[k + 1]! += first[k]!;
+    const order = new Int32Array(m);
+    for (let i = 0; i < m; i++) order[first[candK[i]!]!++] = i;
+    const found: number[] = []; // pairs: candidate index, end of its match
+    for (let o = 0; o < m; o++) {
+      const i = order[o]!;
+      const k = candK[i]!;
+      const at = candAt[i]!;
+      if (at < after[k]!) continue;
+      const re = this.sticky[k]!;
+      re.lastIndex = at;
+      if (re.test(text) && re.lastIndex > at) {
+        found.push(i, re.lastIndex);
+        after[k] = re.lastIndex;
+      }
+    }
+    const byProposal: number[] = [];
+    for (let f = 0; f < found.length; f += 2) byProposal.push(f);
+    byProposal.sort((a, b) => found[a]! - found[b]!);
+    for (const f of byProposal) hits.push({ pattern: candK[found[f]!]!, start: candAt[found[f]!]!, end: found[f + 1]! });
+
     // Patterns without a known start scan the whole text, so they are skipped when the text lacks
     // their required words or characters (a 100 KB text without '@' has no e-mail address).
     for (const k of this.scanPatterns) {
