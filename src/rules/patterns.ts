@@ -356,6 +356,15 @@ class WordTable {
   }
 }
 
+/**
+ * The first apostrophe in text[from, to), or to. (The search stays inside the word: an unbounded
+ * indexOf per word made a long text without apostrophes cost time quadratic in its length.)
+ */
+function nextApostrophe(text: string, from: number, to: number): number {
+  while (from < to && text.charCodeAt(from) !== 39) from++;
+  return from;
+}
+
 const ownerCache = new WeakMap<object, { set: PatternSet; owner: unknown[] }>();
 
 export class PatternSet {
@@ -486,36 +495,16 @@ export class PatternSet {
         continue;
       }
       let j = i + 1;
-      let apostrophes = false;
-      for (; j < len; j++) {
-        const c = text.charCodeAt(j);
-        if (!isWordChar(c)) break;
-        if (c === 39) apostrophes = true;
-      }
-      if (!apostrophes) {
-        const id = this.table.lookup(text, i, j);
-        if (id >= 0) present[id] = stamp;
-        starts.push(i);
-        ends.push(j);
-        ids.push(id);
-        i = j;
-        continue;
-      }
-      // (Searches for apostrophes stay inside the word: an unbounded indexOf per word of a long
-      // text without apostrophes cost time quadratic in its length.)
-      const nextApostrophe = (from: number) => {
-        while (from < j && text.charCodeAt(from) !== 39) from++;
-        return from;
-      };
+      while (j < len && isWordChar(text.charCodeAt(j))) j++;
       // A match may also start after an apostrophe inside a word ("again" of "her'again": the
       // patterns' look-behind only excludes letters and digits), so those are starts too.
-      for (let at = i; at < j; at = nextApostrophe(at) + 1) {
+      for (let at = i; at < j; at = nextApostrophe(text, at, j) + 1) {
         if (!isWordStart(text.charCodeAt(at))) continue;
         const id = this.table.lookup(text, at, j);
         if (id >= 0) present[id] = stamp;
         // A word may be followed by an apostrophe in the text ("sister's", a quote ending "me'"),
         // which a pattern's lookahead allows: each part before an apostrophe is present too.
-        for (let cut = nextApostrophe(at); cut < j; cut = nextApostrophe(cut + 1)) {
+        for (let cut = nextApostrophe(text, at, j); cut < j; cut = nextApostrophe(text, cut + 1, j)) {
           const part = this.table.lookup(text, at, cut);
           if (part >= 0) present[part] = stamp;
         }
