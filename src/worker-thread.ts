@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
+/** URL of tsx's ESM API (import condition), found through its package.json exports map. */
 function tsxEsmApi(): string {
   const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
   const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
@@ -15,6 +16,7 @@ function tsxEsmApi(): string {
   return pathToFileURL(join(dirname(pkgPath), rel)).href;
 }
 
+/** A worker thread running entry (a .ts module URL) with workerData. */
 export function startTypeScriptWorker(entry: URL, workerData: unknown): Worker {
   const source = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(source, { eval: true, workerData });

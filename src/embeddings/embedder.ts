@@ -42,7 +42,6 @@ export function cosine(a: Float32Array, b: Float32Array): number {
   return aa === 0 || bb === 0 ? 0 : dot / Math.sqrt(aa * bb);
 }
 
-/** URL of tsx's ESM API (import condition), found through its package.json exports map. */
 type Pending = { resolve: (reply: WorkerReply) => void; reject: (err: Error) => void };
 
 export class Embedder {
