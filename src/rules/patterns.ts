@@ -389,6 +389,9 @@ export class PatternSet {
   /** Per scan pattern: characters every match contains (the '@' of an e-mail address). */
   private readonly scanMarks = new Map<number, string[]>();
   private present = new Int32Array(0);
+  /** Proposed (pattern, start) pairs of the current text, reused between calls. */
+  private candK = new Int32Array(1024);
+  private candAt = new Int32Array(1024);
   private table!: WordTable;
   private stamp = 0;
 
@@ -526,15 +529,18 @@ export class PatternSet {
     // Candidates (pattern, start) in the order the index proposes them. They run grouped by pattern,
     // so each compiled expression runs for all its starts at once while it is in the CPU's caches
     // (a 100 KB text matched a third faster), and their hits are put back in proposal order.
-    const candK: number[] = [];
-    const candAt: number[] = [];
+    let m = 0;
+    let { candK, candAt } = this;
     const attempt = (k: number, at: number) => {
       if (tried[k] === at) return;
       tried[k] = at;
       if (possible[k] === 0) possible[k] = this.hasRequired(k, present, stamp) ? 1 : 2;
       if (possible[k] === 2) return;
-      candK.push(k);
-      candAt.push(at);
+      if (m === candK.length) {
+        ({ candK, candAt } = this.growCandidates());
+      }
+      candK[m] = k;
+      candAt[m++] = at;
     };
     const consider = (list: Entry[] | undefined, at: number) => {
       if (!list) return;
@@ -566,30 +572,36 @@ export class PatternSet {
         consider(this.byPartial.get(partialKey(text, at, len)), at);
       }
     }
-    // Run the candidates grouped by pattern (a counting sort keeps each pattern's starts in order).
-    const m = candK.length;
+    // Run the candidates grouped by pattern (a counting sort keeps each pattern's starts in order),
+    // laid out one pattern after another so the run reads them in sequence.
     const first = new Int32Array(n + 1);
     for (let i = 0; i < m; i++) first[candK[i]! + 1]!++;
     for (let k = 0; k < n; k++) first[k + 1]! += first[k]!;
-    const order = new Int32Array(m);
-    for (let i = 0; i < m; i++) order[first[candK[i]!]!++] = i;
-    const found: number[] = []; // pairs: candidate index, end of its match
-    for (let o = 0; o < m; o++) {
-      const i = order[o]!;
-      const k = candK[i]!;
-      const at = candAt[i]!;
-      if (at < after[k]!) continue;
+    const fill = first.slice(0, n);
+    const groupedAt = new Int32Array(m);
+    const groupedSeq = new Int32Array(m);
+    for (let i = 0; i < m; i++) {
+      const o = fill[candK[i]!]!++;
+      groupedAt[o] = candAt[i]!;
+      groupedSeq[o] = i;
+    }
+    const found: number[] = []; // triples: proposal number, start, end
+    for (let k = 0; k < n; k++) {
       const re = this.sticky[k]!;
-      re.lastIndex = at;
-      if (re.test(text) && re.lastIndex > at) {
-        found.push(i, re.lastIndex);
-        after[k] = re.lastIndex;
+      for (let o = first[k]!, end = first[k + 1]!; o < end; o++) {
+        const at = groupedAt[o]!;
+        if (at < after[k]!) continue;
+        re.lastIndex = at;
+        if (re.test(text) && re.lastIndex > at) {
+          found.push(groupedSeq[o]!, at, re.lastIndex);
+          after[k] = re.lastIndex;
+        }
       }
     }
     const byProposal: number[] = [];
-    for (let f = 0; f < found.length; f += 2) byProposal.push(f);
+    for (let f = 0; f < found.length; f += 3) byProposal.push(f);
     byProposal.sort((a, b) => found[a]! - found[b]!);
-    for (const f of byProposal) hits.push({ pattern: candK[found[f]!]!, start: candAt[found[f]!]!, end: found[f + 1]! });
+    for (const f of byProposal) hits.push({ pattern: candK[found[f]!]!, start: found[f + 1]!, end: found[f + 2]! });
 
     // Patterns without a known start scan the whole text, so they are skipped when the text lacks
     // their required words or characters (a 100 KB text without '@' has no e-mail address).
@@ -600,6 +612,16 @@ export class PatternSet {
       for (const m of text.matchAll(re)) if (m[0].length) hits.push({ pattern: k, start: m.index, end: m.index + m[0].length });
     }
     return hits;
+  }
+
+  private growCandidates(): { candK: Int32Array<ArrayBuffer>; candAt: Int32Array<ArrayBuffer> } {
+    const candK = new Int32Array(this.candK.length * 2);
+    const candAt = new Int32Array(this.candAt.length * 2);
+    candK.set(this.candK);
+    candAt.set(this.candAt);
+    this.candK = candK;
+    this.candAt = candAt;
+    return { candK, candAt };
   }
 
   private hasRequired(k: number, present: Int32Array, stamp: number): boolean {

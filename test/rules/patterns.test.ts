@@ -38,7 +38,9 @@ describe('PatternSet', () => {
     'he has then once again been seen outside her house; she has kept on calling him; they were later seen',
     'he emailed jo.bloggs@example.co.uk from @jo_b99 and rang 07700 900123 from his car ab12 cde',
   ];
-  const texts = [...synthetic, ...goldDev, ...examples, ...awkward].map((t) => normalise(t).text);
+  // One long text too: thousands of proposed starts, past the matcher's first candidate buffer.
+  const long = synthetic.slice(0, 15).join('\n');
+  const texts = [...synthetic, ...goldDev, ...examples, ...awkward, long].map((t) => normalise(t).text);
 
   it.each([
     ['rules', catalogue.rules],
