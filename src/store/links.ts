@@ -107,8 +107,9 @@ export function caseMembersSql(cases: { victimRef: string; suspectRef: string }[
  */
 export function groupCaseMembers(rows: CaseMemberRow[], cases: { victimRef: string; suspectRef: string }[]): Map<string, CaseMember[]> {
   const out = new Map<string, CaseMember[]>(cases.map((c) => [caseKey(c.victimRef, c.suspectRef)!, []]));
-  // Stable sort: records updated at the same moment keep their id order.
-  const sorted = [...rows].sort((a, b) => +new Date(b.updated_at) - +new Date(a.updated_at));
-  for (const { victim_ref, suspect_ref, updated_at: _u, ...m } of sorted) out.get(caseKey(victim_ref, suspect_ref)!)?.push(m);
+  // Stable sort: records updated at the same moment keep their id order. (Each time is parsed
+  // once, not at every comparison.)
+  const sorted = rows.map((row) => ({ row, at: +new Date(row.updated_at) })).sort((a, b) => b.at - a.at);
+  for (const { row: { victim_ref, suspect_ref, updated_at: _u, ...m } } of sorted) out.get(caseKey(victim_ref, suspect_ref)!)?.push(m);
   return out;
 }
