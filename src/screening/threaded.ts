@@ -13,7 +13,15 @@ import type { ScreeningReply, ScreeningWorkerConfig } from './worker.ts';
 
 type Pending = { resolve: (r: ScreeningResult) => void; reject: (e: Error) => void };
 
-export async function createThreadedScreener(options: { catalogueDir?: string; scorer: ScorerModel; thresholds: { stalking: number; s4a: number } }): Promise<Screener> {
+export interface ThreadedScreenerOptions {
+  catalogueDir?: string;
+  scorer: ScorerModel;
+  thresholds: { stalking: number; s4a: number };
+  /** The thread's entry module (default ./worker.ts); tests give one that can be made to crash. */
+  entry?: URL;
+}
+
+export async function createThreadedScreener(options: ThreadedScreenerOptions): Promise<Screener> {
   const catalogue = loadCatalogue(options.catalogueDir);
   const config: ScreeningWorkerConfig = { catalogueDir: options.catalogueDir, scorer: options.scorer, thresholds: options.thresholds };
   const pending = new Map<number, Pending>();
@@ -22,7 +30,7 @@ export async function createThreadedScreener(options: { catalogueDir?: string; s
 
   let worker: Promise<Worker> | undefined;
   const start = (): Promise<Worker> => {
-    const thread = startTypeScriptWorker(new URL('./worker.ts', import.meta.url), config);
+    const thread = startTypeScriptWorker(options.entry ?? new URL('./worker.ts', import.meta.url), config);
     const ready = new Promise<Worker>((resolve, reject) => {
       thread.on('message', (reply: ScreeningReply) => {
         if (reply.type === 'ready') resolve(thread);

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScreener, type Screener } from '../../src/screening/pipeline.ts';
+import { loadScorer } from '../../src/screening/score.ts';
+import { createThreadedScreener } from '../../src/screening/threaded.ts';
 import type { ScreeningRecord } from '../../src/screening/types.ts';
 
 const records: ScreeningRecord[] = readFileSync(join(import.meta.dirname, '..', '..', 'datasets', 'gold', 'dev.jsonl'), 'utf8')
@@ -52,5 +54,21 @@ describe('threaded screener', () => {
     const s = await createScreener({ thread: true });
     await s.close();
     await expect(s.screen(records[0]!)).rejects.toThrow(/closed/);
+  }, 60_000);
+
+  it('fails the records in flight when its thread dies, and starts a new thread for the next record', async () => {
+    const scorer = loadScorer();
+    const crashing = await createThreadedScreener({
+      scorer,
+      thresholds: local.thresholds,
+      entry: new URL('../fixtures/crashing-screening-worker.ts', import.meta.url),
+    });
+    try {
+      const crash = crashing.screen({ id: 'crash', text: 'exit now' });
+      await expect(crash).rejects.toThrow(/screening thread stopped \(code 3\)/);
+      expect(await crashing.screen(records[1]!)).toEqual(await local.screen(records[1]!));
+    } finally {
+      await crashing.close();
+    }
   }, 60_000);
 });
