@@ -127,13 +127,13 @@ export async function createScreener(options: ScreenerOptions = {}): Promise<Scr
     const { createHybridScreener } = await import('./hybrid.ts');
     return createHybridScreener({ variant: options.mode, catalogueDir: options.catalogueDir, thresholds: options.thresholds, rulesScorer: options.scorer });
   }
-  const catalogue = loadCatalogue(options.catalogueDir);
   const scorer = options.scorer ?? loadScorer();
   const thresholds = options.thresholds ?? { stalking: scorer.stalking.threshold, s4a: scorer.s4a.threshold };
   if (options.thread) {
     const { createThreadedScreener } = await import('./threaded.ts');
     return createThreadedScreener({ catalogueDir: options.catalogueDir, scorer, thresholds });
   }
+  const catalogue = loadCatalogue(options.catalogueDir);
   return {
     thresholds,
     versions: { rules: catalogue.version, model: 'none', scorer: scorer.id },

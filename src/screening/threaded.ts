@@ -4,7 +4,6 @@
 // in between (README, Speed). If the thread dies, the requests in flight fail (the ingest path
 // stores such records as SCREENING_FAILED) and the next record starts a new thread.
 import type { Worker } from 'node:worker_threads';
-import { loadCatalogue } from '../rules/compile.ts';
 import { startTypeScriptWorker } from '../worker-thread.ts';
 import type { Screener } from './pipeline.ts';
 import type { ScorerModel } from './score.ts';
@@ -22,18 +21,22 @@ export interface ThreadedScreenerOptions {
 }
 
 export async function createThreadedScreener(options: ThreadedScreenerOptions): Promise<Screener> {
-  const catalogue = loadCatalogue(options.catalogueDir);
   const config: ScreeningWorkerConfig = { catalogueDir: options.catalogueDir, scorer: options.scorer, thresholds: options.thresholds };
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let closed = false;
 
   let worker: Promise<Worker> | undefined;
+  // The thread loads the catalogue and reports its version, so this thread never loads it.
+  let catalogueVersion = '';
   const start = (): Promise<Worker> => {
     const thread = startTypeScriptWorker(options.entry ?? new URL('./worker.ts', import.meta.url), config);
     const ready = new Promise<Worker>((resolve, reject) => {
       thread.on('message', (reply: ScreeningReply) => {
-        if (reply.type === 'ready') resolve(thread);
+        if (reply.type === 'ready') {
+          catalogueVersion = reply.catalogueVersion;
+          resolve(thread);
+        }
         else if (reply.type === 'failed') reject(new Error(`the screening thread failed to load the catalogue: ${reply.message}`));
         else onReply(reply);
       });
@@ -63,7 +66,7 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
 
   return {
     thresholds: options.thresholds,
-    versions: { rules: catalogue.version, model: 'none', scorer: options.scorer.id },
+    versions: { rules: catalogueVersion, model: 'none', scorer: options.scorer.id },
     async screen(record: ScreeningRecord) {
       if (closed) throw new Error('the screener is closed');
       worker ??= start();

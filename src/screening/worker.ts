@@ -14,7 +14,7 @@ export interface ScreeningWorkerConfig {
 }
 export type ScreeningRequest = { id: number; record: ScreeningRecord };
 export type ScreeningReply =
-  | { type: 'ready' }
+  | { type: 'ready'; catalogueVersion: string }
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; result: ScreeningResult }
   | { type: 'error'; id: number; name: string; stack: string };
@@ -36,7 +36,7 @@ try {
       send({ type: 'error', id, name: e.name, stack: e.stack?.split('\n').slice(1).join('\n') ?? '' });
     }
   });
-  send({ type: 'ready' });
+  send({ type: 'ready', catalogueVersion: catalogue.version });
 } catch (err) {
   send({ type: 'failed', message: (err as Error).message });
 }
