@@ -36,8 +36,7 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
         if (reply.type === 'ready') {
           catalogueVersion = reply.catalogueVersion;
           resolve(thread);
-        }
-        else if (reply.type === 'failed') reject(new Error(`the screening thread failed to load the catalogue: ${reply.message}`));
+        } else if (reply.type === 'failed') reject(new Error(`the screening thread failed to load the catalogue: ${reply.message}`));
         else onReply(reply);
       });
       thread.on('error', (err) => reject(err)); // followed by 'exit', which fails what is in flight
