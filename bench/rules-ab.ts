@@ -6,7 +6,7 @@
 // Prints records/s (median of 5 rounds of 3,000 generated narratives) and one 100 KB narrative (median of 15).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateDataset } from '../datasets/generate.ts';
+import { benchCorpus, longNarrative } from './corpus.ts';
 
 const baseline = process.env.BENCH_BASELINE;
 if (!baseline) throw new Error('set BENCH_BASELINE to the root of the checkout to compare against');
@@ -22,14 +22,9 @@ async function load(root: string) {
   return (text: string) => analyse({ id: 'ab', text }, catalogue, scorer, thresholds);
 }
 
-const pool = generateDataset({ seed: 7, n: 4000 }).map((r) => r.text);
-const records: string[] = [];
-for (let k = 0; records.length < 3000; ) {
-  let text = pool[k++ % pool.length]!;
-  while (text.length < 1000) text += `\n${pool[k++ % pool.length]!}`;
-  records.push(text.slice(0, 2000));
-}
-const big = records.slice(0, 80).join('\n').slice(0, 100_000);
+const corpus = benchCorpus(3000);
+const records = corpus.map((r) => r.text);
+const big = longNarrative(corpus);
 const sides = [
   { name: `baseline ${baseline}`, screen: await load(resolve(baseline)), rates: [] as number[], big: [] as number[] },
   { name: `this checkout ${here}`, screen: await load(here), rates: [] as number[], big: [] as number[] },

@@ -1,33 +1,20 @@
 // npm run bench:rules (and the first part of npm run bench): rules-only screening throughput on one core, reported as medians, and the
 // slowest single records including pathological inputs. Not a test: nothing here asserts a time.
 import { performance } from 'node:perf_hooks';
-import { generateDataset } from '../datasets/generate.ts';
 import { loadCatalogue } from '../src/rules/compile.ts';
 import { analyse } from '../src/screening/pipeline.ts';
 import { loadScorer } from '../src/screening/score.ts';
 import type { ScreeningRecord } from '../src/screening/types.ts';
+import { benchCorpus, longNarrative } from './corpus.ts';
 
 const RUNS = 5;
 const N = 10_000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** 10,000 narratives of 1-2 KB built from the seeded synthetic generator (joined where short). */
-function corpus(): ScreeningRecord[] {
-  const pool = generateDataset({ seed: 7, n: 4000 }).map((r) => r.text);
-  const records: ScreeningRecord[] = [];
-  let k = 0;
-  while (records.length < N) {
-    let text = pool[k++ % pool.length]!;
-    while (text.length < 1000) text += `\n${pool[k++ % pool.length]!}`;
-    records.push({ id: `bench-${records.length}`, text: text.slice(0, 2000) });
-  }
-  return records;
-}
-
 const catalogue = loadCatalogue();
 const scorer = loadScorer();
 const thresholds = { stalking: scorer.stalking.threshold, s4a: scorer.s4a.threshold };
-const records = corpus();
+const records = benchCorpus(N);
 const meanKb = records.reduce((s, r) => s + r.text.length, 0) / records.length / 1024;
 
 for (const r of records.slice(0, 200)) analyse(r, catalogue, scorer, thresholds); // warm-up (JIT, caches)
@@ -53,7 +40,7 @@ const slowest = suspects
   .sort((a, b) => b.ms - a.ms)[0]!;
 
 const stress: [string, string][] = [
-  ['100 KB narrative', records.slice(0, 80).map((r) => r.text).join('\n').slice(0, 100_000)],
+  ['100 KB narrative', longNarrative(records)],
   ['10,000 repeated tokens', 'follow '.repeat(10_000)],
   ['10,000 repeated "he keeps calling her"', 'he keeps calling her '.repeat(2500)],
   ['100 KB without spaces', 'x'.repeat(100_000)],
