@@ -382,17 +382,21 @@ export class PatternSet {
   private readonly byWord = new Map<number, Entry[]>();
   private readonly byPartial = new Map<number, Entry[]>();
   private readonly partialLengths: number[];
-  /** Per pattern: word ids it must contain, as a conjunction of alternatives (see requiredWords). */
+  /**
+   * Per pattern: the word ids a match must contain, as branches (any one will do) of clauses (all
+   * needed) of alternatives (any one will do); see requiredBranches. No branches: no requirement.
+   */
   private readonly required: Int32Array[][][];
   private readonly digitPatterns: number[] = [];
   private readonly scanPatterns: number[] = [];
   /** Per scan pattern: characters every match contains (the '@' of an e-mail address). */
   private readonly scanMarks = new Map<number, string[]>();
-  private present = new Int32Array(0);
+  /** Per word id: the stamp of the last text it was seen in. */
+  private readonly present: Int32Array;
   /** Proposed (pattern, start) pairs of the current text, reused between calls. */
   private candK = new Int32Array(1024);
   private candAt = new Int32Array(1024);
-  private table!: WordTable;
+  private readonly table: WordTable;
   private stamp = 0;
 
   /** @param sources regular expression sources, matched case-sensitively on normalised text */
@@ -415,8 +419,9 @@ export class PatternSet {
     this.required = sources.map(() => []);
     sources.forEach((src, k) => {
       let found: Set<string> | null;
+      let ast: Node | undefined;
       try {
-        const ast = parse(src);
+        ast = parse(src);
         found = prefixes(ast);
         this.required[k] = requiredBranches(ast).map((branch) => branch.map((alts) => Int32Array.from(alts, idOf)));
       } catch {
@@ -425,11 +430,7 @@ export class PatternSet {
       const usable = found && found.size > 0 && [...found].every((p) => p.startsWith(DIGIT) || WORD_START.test(p));
       if (!found || !usable) {
         this.scanPatterns.push(k);
-        try {
-          this.scanMarks.set(k, requiredMarks(parse(src)));
-        } catch {
-          this.scanMarks.set(k, []);
-        }
+        this.scanMarks.set(k, ast ? requiredMarks(ast) : []);
         return;
       }
       for (const prefix of found) {
