@@ -22,9 +22,9 @@ export function contentHash(payload: Record<string, unknown>): string {
 }
 
 /** A 64-bit advisory-lock key for a name ("record:ID", "case:V|S"). */
-function lockKey(name: string): string {
+function lockKey(name: string): bigint {
   const hex = createHash('sha256').update(name).digest('hex').slice(0, 16);
-  return BigInt.asIntN(64, BigInt(`0x${hex}`)).toString();
+  return BigInt.asIntN(64, BigInt(`0x${hex}`));
 }
 
 /**
@@ -32,14 +32,11 @@ function lockKey(name: string): string {
  * batches touching the same records or cases queue behind each other instead of deadlocking.
  */
 export async function lockNames(trx: Db, names: Iterable<string>): Promise<void> {
-  const keys = [...new Set([...names].map(lockKey))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  const keys = [...new Set([...names].map(lockKey))].sort((a, b) => (a < b ? -1 : 1));
   if (!keys.length) return;
-  // The keys are written into the statement (integers this function computed), so it has no
-  // parameters and PostgreSQL receives it together with the transaction's BEGIN (prepared-client.ts).
-  const values = keys.map((k) => {
-    if (!/^-?\d{1,20}$/.test(k)) throw new Error('lock key is not an integer');
-    return sql.raw(`(${k}::bigint)`);
-  });
+  // The keys are written into the statement (bigints, so nothing but digits and a sign), so it has
+  // no parameters and PostgreSQL receives it together with the transaction's BEGIN (prepared-client.ts).
+  const values = keys.map((k) => sql.raw(`(${k}::bigint)`));
   await sql`select count(pg_advisory_xact_lock(k)) from (select k from (values ${sql.join(values)}) as t(k) order by k) as s`.execute(trx);
 }
 
