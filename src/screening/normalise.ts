@@ -40,6 +40,44 @@ const PUNCTUATION_MAP = new Map<number, number>([
 ]);
 const UTF16 = new TextDecoder('utf-16le');
 const CONTEXTUAL = Symbol('contextual');
+const PLUS = 43;
+const AMPERSAND = 38;
+const isAlnum = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+/** Characters a word may continue with: [a-z0-9'/+&-]. */
+const isWordInner = (c: number) => isAlnum(c) || c === 39 || c === 47 || c === PLUS || c === AMPERSAND || c === 45;
+
+type WordResult = string | null | typeof CONTEXTUAL;
+
+/**
+ * Per-word results cached across records, looked up by the word's characters. Direct-mapped: a
+ * word takes the slot of whatever shared its hash. (A Map keyed by a string made per word, and
+ * grown to 200,000 entries, cost more than the rewriting it saved.)
+ */
+class WordResultCache {
+  private readonly words: (string | undefined)[];
+  private readonly results: WordResult[];
+  private readonly mask: number;
+  constructor(size = 1 << 16) {
+    this.words = new Array<string | undefined>(size).fill(undefined);
+    this.results = new Array<WordResult>(size).fill(null);
+    this.mask = size - 1;
+  }
+  /** The slot of the word whose code units are units[from, to). */
+  find(units: Uint16Array, from: number, to: number): number {
+    let h = 0x811c9dc5;
+    for (let i = from; i < to; i++) h = Math.imul(h ^ units[i]!, 16777619);
+    return (h ^ (h >>> 16)) & this.mask;
+  }
+  /** The cached result in a slot for the word text[from, to), or undefined. */
+  lookup(slot: number, text: string, from: number, to: number): WordResult | undefined {
+    const word = this.words[slot];
+    return word !== undefined && word.length === to - from && text.startsWith(word, from) ? this.results[slot] : undefined;
+  }
+  store(slot: number, word: string, result: WordResult): void {
+    this.words[slot] = word;
+    this.results[slot] = result;
+  }
+}
 
 /** White space as /\s/ sees it, without a regular expression per character. */
 function isSpace(c: number): boolean {
@@ -69,7 +107,7 @@ export function createNormaliser(data: NormaliserData): (text: string) => Normal
   const fuzzy = buildDeleteIndex(data.vocabulary, data.knownWords);
 
   // Word-level results that depend only on the word (spelling, fuzzy correction), cached across records.
-  const wordCache = new Map<string, string | null | typeof CONTEXTUAL>();
+  const wordCache = new WordResultCache();
 
   return function normalise(original: string): NormalisedText {
     const len = original.length;
@@ -112,24 +150,37 @@ export function createNormaliser(data: NormaliserData): (text: string) => Normal
     }
     const lowered = UTF16.decode(units.subarray(0, n));
 
-    // Pass 2, per word: abbreviations, spellings, fuzzy spelling correction.
+    // Pass 2, per word: abbreviations, spellings, fuzzy spelling correction. A word is what
+    // /[a-z0-9][a-z0-9'/+&-]*[a-z0-9+]|[a-z0-9&]/ matches, found over the code units directly, and
+    // its cached result is found by its characters: most words need nothing, and make no string.
     const edits: { at: number; length: number; to: string }[] = [];
-    const word = /[a-z0-9][a-z0-9'/+&-]*[a-z0-9+]|[a-z0-9&]/g;
-    for (const m of lowered.matchAll(word)) {
-      const token = m[0];
+    for (let i = 0; i < n; ) {
+      const c = units[i]!;
+      let end: number;
+      if (isAlnum(c)) {
+        let j = i + 1;
+        end = i + 1;
+        for (; j < n && isWordInner(units[j]!); j++) if (isAlnum(units[j]!) || units[j] === PLUS) end = j + 1;
+      } else if (c === AMPERSAND) end = i + 1;
+      else {
+        i++;
+        continue;
+      }
       // A word an abbreviation rule matches depends on what follows it ("ip" before "address"), so
       // it is cached as CONTEXTUAL and rewritten each time; any other word's result is cached whole.
-      let replacement = wordCache.get(token);
+      const slot = wordCache.find(units, i, end);
+      let replacement = wordCache.lookup(slot, lowered, i, end);
       if (replacement === undefined) {
+        const token = lowered.slice(i, end);
         replacement = anyRewrite.test(token) ? CONTEXTUAL : rewriteToken(token, '', anyRewrite, rewrites, spellings, fuzzy);
-        if (wordCache.size > 200_000) wordCache.clear();
-        wordCache.set(token, replacement);
+        wordCache.store(slot, token, replacement);
       }
       if (replacement === CONTEXTUAL) {
-        const following = lowered.slice(m.index + token.length, m.index + token.length + 24);
-        replacement = rewriteToken(token, following, anyRewrite, rewrites, spellings, fuzzy);
+        const following = lowered.slice(end, end + 24);
+        replacement = rewriteToken(lowered.slice(i, end), following, anyRewrite, rewrites, spellings, fuzzy);
       }
-      if (replacement !== null) edits.push({ at: m.index, length: token.length, to: replacement });
+      if (replacement !== null) edits.push({ at: i, length: end - i, to: replacement });
+      i = end;
     }
     if (edits.length === 0) return { original, text: lowered, origStart: starts.slice(0, n), origEnd: ends.slice(0, n) };
 

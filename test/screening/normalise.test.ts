@@ -89,4 +89,27 @@ describe('normalise', () => {
     expect(n.text.startsWith('he keeps calling me.')).toBe(true);
     expect(n.origStart.length).toBe(n.text.length);
   });
+
+  it.each([
+    // Words are /[a-z0-9][a-z0-9'/+&-]*[a-z0-9+]|[a-z0-9&]/: a compound is one word, trailing marks are not part of it.
+    ['FOLOWED-HER', 'folowed-her'],
+    ['folowed- her', 'followed- her'],
+    ["folowed' her", "followed' her"],
+    ['folowed&her & folowed', 'folowed&her and followed'],
+    ['harrassed/ IP', 'harassed/ victim'],
+    ['IP+ SUSP', 'ip+ suspect'],
+    ['9 X3', '9 3 times'],
+  ])('finds word boundaries as the word pattern does: %s', (input, expected) => {
+    expect(normalise(input).text).toBe(expected);
+  });
+
+  it('gives the same result after the per-word cache has been churned by 100,000 other words', () => {
+    const text = 'IP STATES SUSP FOLOWED HER, HARRASSED HER, VIW IS TERRIFIED';
+    const first = normalise(text);
+    for (let i = 0; i < 1000; i++) normalise(Array.from({ length: 100 }, (_, k) => `w${i}x${k}`).join(' '));
+    const again = normalise(text);
+    expect(again.text).toBe(first.text);
+    expect(again.text).toBe('victim states suspect followed her, harassed her, victim is terrified');
+    expect([...again.origStart]).toEqual([...first.origStart]);
+  });
 });
