@@ -467,14 +467,21 @@ export class PatternSet {
   /**
    * Per pattern: the word ids a match must contain, as branches (any one will do) of clauses (all
    * needed) of alternatives (any one will do); see requiredBranches. No branches: no requirement.
+   * Flat, from required[requiredFrom[k]]: the number of branches, then per branch the number of
+   * clauses, then per clause the number of alternatives and their word ids.
    */
-  private readonly required: Int32Array[][][];
+  private readonly required: Int32Array;
+  private readonly requiredFrom: Int32Array;
   private readonly digitPatterns: number[] = [];
   private readonly scanPatterns: number[] = [];
   /** Per scan pattern: characters every match contains (the '@' of an e-mail address). */
   private readonly scanMarks = new Map<number, string[]>();
   /** Per word id: the stamp of the last text it was seen in. */
   private readonly present: Int32Array;
+  /** Per pattern: the stamp of the last text it was proposed in, whether that text has its required words, and its last proposed start there. */
+  private readonly seen: Int32Array;
+  private readonly allowed: Uint8Array;
+  private readonly lastProposed: Int32Array;
   /** Proposed (pattern, start) pairs of the current text, reused between calls. */
   private candK = new Int32Array(1024);
   private candAt = new Int32Array(1024);
@@ -501,14 +508,15 @@ export class PatternSet {
       if (!entry) list.push({ full, known: Math.min(known, full.length), ks: [k] });
       else if (!entry.ks.includes(k)) entry.ks.push(k);
     };
-    this.required = sources.map(() => []);
+    const required: number[][] = sources.map(() => [0]);
     sources.forEach((src, k) => {
       let found: Set<string> | null;
       let ast: Node | undefined;
       try {
         ast = parse(src);
         found = prefixes(ast);
-        this.required[k] = requiredBranches(ast).map((branch) => branch.map((alts) => Int32Array.from(alts, idOf)));
+        const branches = requiredBranches(ast);
+        required[k] = [branches.length, ...branches.flatMap((clauses) => [clauses.length, ...clauses.flatMap((alts) => [alts.length, ...alts.map(idOf)])])];
       } catch {
         found = null;
       }
@@ -539,7 +547,13 @@ export class PatternSet {
       }
     });
     this.partialLengths = [...lengths].sort((a, b) => a - b);
+    this.requiredFrom = new Int32Array(sources.length);
+    for (let k = 1; k < sources.length; k++) this.requiredFrom[k] = this.requiredFrom[k - 1]! + required[k - 1]!.length;
+    this.required = Int32Array.from(required.flat());
     this.present = new Int32Array(this.wordIds.size);
+    this.seen = new Int32Array(sources.length);
+    this.allowed = new Uint8Array(sources.length);
+    this.lastProposed = new Int32Array(sources.length);
     this.table = new WordTable(this.wordIds);
     this.index = new FlatIndex(this.wordIds.size, byWord, byPair, byPartial);
   }
@@ -576,7 +590,10 @@ export class PatternSet {
     const ends: number[] = [];
     const ids: number[] = [];
     // Word ids seen in this text: present[id] === stamp (a stamp per call, so nothing to clear).
-    if (this.stamp === 0x7fffffff) this.present.fill((this.stamp = 0));
+    if (this.stamp === 0x7fffffff) {
+      this.present.fill((this.stamp = 0));
+      this.seen.fill(0);
+    }
     const stamp = ++this.stamp;
     const present = this.present;
     for (let i = 0, len = text.length; i < len; ) {
@@ -605,24 +622,23 @@ export class PatternSet {
       i = j;
     }
 
-    // Per pattern: where its last match ended (a match may not begin inside it, as with
-    // String.matchAll), where it was last proposed (several index entries can propose one start),
-    // and whether its required words are in the text at all (0 unknown, 1 yes, 2 no).
-    // (Checking that they fall within a match's reach of each start filtered up to 40% of the
-    // attempts but cost more than it saved, in four implementations.)
-    const after = new Int32Array(n);
-    const tried = new Int32Array(n).fill(-1);
-    const possible = new Int8Array(n);
+    // Per pattern, kept between calls and valid while seen[k] === stamp: whether its required words
+    // are in the text at all, and where it was last proposed (several index entries can propose one
+    // start). (Checking that the words fall within a match's reach of each start filtered up to 40%
+    // of the attempts but cost more than it saved, in four implementations.)
+    const { seen, allowed, lastProposed } = this;
     // Candidates (pattern, start) in the order the index proposes them. They run grouped by pattern,
     // so each compiled expression runs for all its starts at once while it is in the CPU's caches
     // (a 100 KB text matched a third faster), and their hits are put back in proposal order.
     let m = 0;
     let { candK, candAt } = this;
     const attempt = (k: number, at: number) => {
-      if (tried[k] === at) return;
-      tried[k] = at;
-      if (possible[k] === 0) possible[k] = this.hasRequired(k, present, stamp) ? 1 : 2;
-      if (possible[k] === 2) return;
+      if (seen[k] !== stamp) {
+        seen[k] = stamp;
+        allowed[k] = this.hasRequired(k, present, stamp) ? 1 : 0;
+      } else if (lastProposed[k] === at) return;
+      lastProposed[k] = at;
+      if (allowed[k] === 0) return;
       if (m === candK.length) {
         ({ candK, candAt } = this.growCandidates());
       }
@@ -679,13 +695,14 @@ export class PatternSet {
     const found: number[] = []; // triples: proposal number, start, end
     for (let k = 0; k < n; k++) {
       const re = this.sticky[k]!;
+      let after = 0; // where this pattern's last match ended: a match may not begin inside it, as with String.matchAll
       for (let o = first[k]!, end = first[k + 1]!; o < end; o++) {
         const at = groupedAt[o]!;
-        if (at < after[k]!) continue;
+        if (at < after) continue;
         re.lastIndex = at;
         if (re.test(text) && re.lastIndex > at) {
           found.push(groupedSeq[o]!, at, re.lastIndex);
-          after[k] = re.lastIndex;
+          after = re.lastIndex;
         }
       }
     }
@@ -716,15 +733,21 @@ export class PatternSet {
   }
 
   private hasRequired(k: number, present: Int32Array, stamp: number): boolean {
-    const branches = this.required[k]!;
-    if (branches.length === 0) return true;
-    for (const clauses of branches) {
+    const r = this.required;
+    let p = this.requiredFrom[k]!;
+    const branches = r[p++]!;
+    if (branches === 0) return true;
+    for (let b = 0; b < branches; b++) {
+      const clauses = r[p++]!;
       let all = true;
-      for (let c = 0; c < clauses.length && all; c++) {
-        const alternatives = clauses[c]!;
-        let any = false;
-        for (let i = 0; i < alternatives.length && !any; i++) any = present[alternatives[i]!] === stamp;
-        all = any;
+      for (let c = 0; c < clauses; c++) {
+        const alternatives = r[p++]!;
+        if (all) {
+          let any = false;
+          for (let i = 0; i < alternatives && !any; i++) any = present[r[p + i]!] === stamp;
+          all = any;
+        }
+        p += alternatives;
       }
       if (all) return true;
     }
