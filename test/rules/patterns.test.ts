@@ -96,6 +96,33 @@ describe('PatternSet', () => {
     expect(set.matchAll('foobaz').map((h) => h.pattern)).toEqual([1]);
   });
 
+  // A pattern that cannot consume a clause end (. ! ? ; or a line break) needs its words in the
+  // clause where it starts; one that can (a class or a literal that takes '.') needs them anywhere.
+  it('looks for required words in the start\'s clause only when no match can span a clause end', () => {
+    const sources = [
+      'he (?:[a-z]+ ){0,3}(?:called|rang) her', // stays in its clause
+      'he (?:[^!?]+ ){0,3}(?:called|rang) her', // [^!?] takes '.', ';' and line breaks
+      'he (?:[a-z]+ ){0,3}(?:called\\. |rang\\n)her', // its literals hold clause ends
+      'told (?:him )?to stop', // stays in its clause
+    ];
+    const set = new PatternSet(sources);
+    const cases = [
+      'he then called her', // all in one clause: 0 and 1 match
+      'he left. called her later', // 0 cannot match across the full stop; 1 can
+      'he left; rang her', // 0 cannot, 1 can
+      'he left\nrang her',
+      'he called. her', // 2 only
+      'he rang\nher. he rang her',
+      'he left. she told him to stop. he called her! he then rang her? told to stop',
+      'told him. to stop', // the words are there, in two clauses
+    ];
+    for (const text of cases) {
+      expect(set.matchAll(text).map((h) => `${h.pattern}:${h.start}:${h.end}`).sort(), text).toEqual(naive(sources.map((s) => new RegExp(s)), text));
+    }
+    expect(set.matchAll('he left. called her later').map((h) => h.pattern)).toEqual([1]);
+    expect(set.matchAll('he called. her').map((h) => h.pattern)).toEqual([2]);
+  });
+
   it('indexes by first words and falls back to a scan only for patterns it cannot index', () => {
     const set = new PatternSet(['(?:wants|want) (?:a |the )?(?:panic alarm|alarm)', '[a-z]+@[a-z]+\\.com', '\\d+ calls']);
     expect(set.unindexed).toBe(1);
