@@ -110,7 +110,7 @@ export async function ingestRecords(deps: IngestDeps, records: RecordInput[], ac
         cases.set(key, { victimRef: r.victim_ref!, suspectRef: r.suspect_ref! });
       }
     }
-    await lockNames(trx, lockNamesList);
+    await lockNames(trx, lockNamesList, store.backend === 'postgres' ? 'with-locks' : 'apart');
     const state = await readIngestState(trx, ids, [...cases.values()]);
     for (let i = 0; i < records.length; i++) {
       if (!screened[i] && state.current.get(records[i]!.id)?.content_hash !== hashes[i]) screened[i] = await screenSafely(screener, records[i]!, log);
