@@ -513,9 +513,14 @@ export class PatternSet {
   private readonly seen: Int32Array;
   private readonly allowed: Uint8Array;
   private readonly lastProposed: Int32Array;
-  /** Proposed (pattern, start) pairs of the current text, reused between calls. */
-  private candK = new Int32Array(1024);
-  private candAt = new Int32Array(1024);
+  /**
+   * Proposed (pattern, start) pairs of the current text, reused between calls. They start small on
+   * purpose, so the first records already take the path that grows them: optimised code built
+   * without it gave up at the first text that outgrew them (a first 100 KB narrative matched in
+   * 74 ms against 21 ms after).
+   */
+  private candK = new Int32Array(16);
+  private candAt = new Int32Array(16);
   private readonly table: WordTable;
   private stamp = 0;
 
