@@ -8,7 +8,7 @@ import { startTypeScriptWorker } from '../worker-thread.ts';
 import type { Screener } from './pipeline.ts';
 import type { ScorerModel } from './score.ts';
 import type { ScreeningRecord, ScreeningResult } from './types.ts';
-import type { ScreeningReply, ScreeningWorkerConfig } from './worker.ts';
+import type { ScreeningReply, ScreeningRequest, ScreeningWorkerConfig } from './worker.ts';
 
 type Pending = { resolve: (r: ScreeningResult) => void; reject: (e: Error) => void };
 
@@ -32,7 +32,12 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
   const start = (): Promise<Worker> => {
     const thread = startTypeScriptWorker(options.entry ?? new URL('./worker.ts', import.meta.url), config);
     const ready = new Promise<Worker>((resolve, reject) => {
-      thread.on('message', (reply: ScreeningReply) => {
+      thread.on('message', (message: ScreeningReply | ScreeningReply[]) => {
+        if (Array.isArray(message)) {
+          for (const reply of message) onReply(reply);
+          return;
+        }
+        const reply = message;
         if (reply.type === 'ready') {
           catalogueVersion = reply.catalogueVersion;
           resolve(thread);
@@ -49,6 +54,22 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
       });
     });
     return ready;
+  };
+
+  // Records asked for in one turn of the event loop go to the thread in one message, and their
+  // results come back in one: each message wakes the other thread, which cost more than the
+  // copying (postMessage was a tenth of the request thread's busy time at 150 ingests/s).
+  let outbox: ScreeningRequest[] = [];
+  let outboxThread: Worker | undefined;
+  const flush = () => {
+    const batch = outbox;
+    outbox = [];
+    if (batch.length) outboxThread?.postMessage(batch);
+  };
+  const enqueue = (thread: Worker, request: ScreeningRequest) => {
+    if (outboxThread !== thread) flush();
+    outboxThread = thread;
+    if (outbox.push(request) === 1) setImmediate(flush);
   };
 
   const onReply = (reply: ScreeningReply) => {
@@ -73,7 +94,7 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
       const id = nextId++;
       return new Promise<ScreeningResult>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        thread.postMessage({ id, record: { id: record.id, text: record.text, recorded_as: record.recorded_as, relationship: record.relationship } });
+        enqueue(thread, { id, record: { id: record.id, text: record.text, recorded_as: record.recorded_as, relationship: record.relationship } });
       });
     },
     async close() {

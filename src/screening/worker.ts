@@ -27,14 +27,20 @@ try {
   const catalogue = loadCatalogue(config.catalogueDir);
   // Compiles the expressions the way a first record would, so the first real record is not slow.
   analyse({ id: 'warm-up', text: 'He keeps following me home and texting my sister; I am scared.' }, catalogue, config.scorer, config.thresholds);
-  port.on('message', ({ id, record }: ScreeningRequest) => {
-    try {
-      send({ type: 'result', id, result: analyse(record, catalogue, config.scorer, config.thresholds).result });
-    } catch (err) {
-      // The error's type and stack frames only: its message could quote the text.
-      const e = err instanceof Error ? err : new Error(String(err));
-      send({ type: 'error', id, name: e.name, stack: e.stack?.split('\n').slice(1).join('\n') ?? '' });
+  // A message carries the records asked for in one turn of the server's event loop; their results
+  // go back in one message.
+  port.on('message', (batch: ScreeningRequest[]) => {
+    const replies: ScreeningReply[] = [];
+    for (const { id, record } of batch) {
+      try {
+        replies.push({ type: 'result', id, result: analyse(record, catalogue, config.scorer, config.thresholds).result });
+      } catch (err) {
+        // The error's type and stack frames only: its message could quote the text.
+        const e = err instanceof Error ? err : new Error(String(err));
+        replies.push({ type: 'error', id, name: e.name, stack: e.stack?.split('\n').slice(1).join('\n') ?? '' });
+      }
     }
+    port.postMessage(replies);
   });
   send({ type: 'ready', catalogueVersion: catalogue.version });
 } catch (err) {
