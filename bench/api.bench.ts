@@ -6,7 +6,7 @@
 // BENCH_ENDPOINTS=records measures one endpoint; BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'
 // profiles the server (node refuses --cpu-prof in NODE_OPTIONS).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -71,10 +71,42 @@ function post(path: string, key: string, id: string, n: number, cases: { prefix:
   };
 }
 
-async function measure(base: string, key: string, path: '/v1/screen' | '/v1/records') {
+/**
+ * CPU time in ms (Linux: /proc schedstat, user and system) of the server's request thread, of the
+ * whole server process, and of every PostgreSQL process on the machine, so a run can say what a
+ * request costs as well as how long it waited. Undefined where /proc is not there.
+ */
+function cpuNow(serverPid: number): { request: number; server: number; postgres: Map<string, number> } | undefined {
+  const ms = (schedstat: string) => Number(schedstat.split(' ')[0]) / 1e6;
+  try {
+    const tasks = readdirSync(`/proc/${serverPid}/task`);
+    const server = tasks.reduce((sum, t) => sum + ms(readFileSync(`/proc/${serverPid}/task/${t}/schedstat`, 'utf8')), 0);
+    const request = ms(readFileSync(`/proc/${serverPid}/task/${serverPid}/schedstat`, 'utf8'));
+    const postgres = new Map<string, number>();
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+        postgres.set(pid, readdirSync(`/proc/${pid}/task`).reduce((sum, t) => sum + ms(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8')), 0));
+      } catch {
+        // the process ended while being read
+      }
+    }
+    return { request, server, postgres };
+  } catch {
+    return undefined;
+  }
+}
+
+async function measure(base: string, key: string, path: '/v1/screen' | '/v1/records', serverPid: number) {
+  const before = cpuNow(serverPid);
   // A new id per request, so every /v1/records request is a real insert, not an idempotent no-op.
   const result = await openLoop({ base, rate: RATE, seconds: SECONDS, request: (n) => post(path, key, `bench-${path.slice(4)}-${n}`, n, { prefix: '', count: 50 }) });
-  return { endpoint: path, target_rps: RATE, ...result };
+  const after = cpuNow(serverPid);
+  // PostgreSQL: per process, what it used since the first reading (a backend that ended meanwhile is not counted).
+  const used = (k: 'request' | 'server' | 'postgres') =>
+    before && after ? (k === 'postgres' ? [...after.postgres].reduce((sum, [pid, ms]) => sum + ms - (before.postgres.get(pid) ?? 0), 0) : after[k] - before[k]) : NaN;
+  const perRequest = (k: 'request' | 'server' | 'postgres') => (before && after ? Math.round((used(k) / result.sent) * 100) / 100 : null);
+  return { endpoint: path, target_rps: RATE, ...result, cpu_ms_per_request: { request_thread: perRequest('request'), server: perRequest('server'), postgres: perRequest('postgres') } };
 }
 
 let server: ChildProcess | undefined;
@@ -90,13 +122,16 @@ try {
     await openLoop({ base: started.base, rate: 100, seconds: 3, request: (n) => post(path, lastLine, `warm-${n}`, n, { prefix: 'W', count: 10 }) });
   }
   const rows = [];
-  for (const endpoint of ENDPOINTS) rows.push(await measure(started.base, lastLine, endpoint));
+  for (const endpoint of ENDPOINTS) rows.push(await measure(started.base, lastLine, endpoint, server.pid!));
   const backend = env.DATABASE_URL ? 'postgres' : 'pglite';
   const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
   console.log(`\nAPI benchmark (1-min load average at the end: ${load}): ${RATE} req/s target, ${SECONDS} s per endpoint, open loop (latency from each request's scheduled time), backend ${backend}, loopback\n`);
-  console.log('| endpoint | target req/s | achieved req/s | p50 ms | p99 ms | max ms | 2xx | non-2xx (by status) | errors |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.endpoint} | ${r.target_rps} | ${r.achieved_rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.max_ms} | ${r.ok_2xx} | ${r.non_2xx} ${JSON.stringify(r.status_counts)} | ${r.errors + r.timeouts} |`);
+  console.log('| endpoint | target req/s | achieved req/s | p50 ms | p99 ms | max ms | 2xx | non-2xx (by status) | errors | CPU ms/request: request thread, server, PostgreSQL |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const cpu = r.cpu_ms_per_request;
+    console.log(`| ${r.endpoint} | ${r.target_rps} | ${r.achieved_rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.max_ms} | ${r.ok_2xx} | ${r.non_2xx} ${JSON.stringify(r.status_counts)} | ${r.errors + r.timeouts} | ${cpu.request_thread ?? '-'}, ${cpu.server ?? '-'}, ${cpu.postgres ?? '-'} |`);
+  }
   console.log(`\n${JSON.stringify({ backend, rate: RATE, seconds: SECONDS, results: rows })}`);
 } finally {
   if (server && server.exitCode === null) {
