@@ -8,7 +8,7 @@ import { startTypeScriptWorker } from '../worker-thread.ts';
 import type { Screener } from './pipeline.ts';
 import type { ScorerModel } from './score.ts';
 import type { ScreeningRecord, ScreeningResult } from './types.ts';
-import type { ScreeningReply, ScreeningRequest, ScreeningWorkerConfig } from './worker.ts';
+import type { ScreeningOutcome, ScreeningRequest, ScreeningStatus, ScreeningWorkerConfig } from './worker.ts';
 
 type Pending = { resolve: (r: ScreeningResult) => void; reject: (e: Error) => void };
 
@@ -32,17 +32,12 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
   const start = (): Promise<Worker> => {
     const thread = startTypeScriptWorker(options.entry ?? new URL('./worker.ts', import.meta.url), config);
     const ready = new Promise<Worker>((resolve, reject) => {
-      thread.on('message', (message: ScreeningReply | ScreeningReply[]) => {
-        if (Array.isArray(message)) {
-          for (const reply of message) onReply(reply);
-          return;
-        }
-        const reply = message;
-        if (reply.type === 'ready') {
-          catalogueVersion = reply.catalogueVersion;
+      thread.on('message', (message: ScreeningStatus | ScreeningOutcome[]) => {
+        if (Array.isArray(message)) for (const outcome of message) settle(outcome);
+        else if (message.type === 'ready') {
+          catalogueVersion = message.catalogueVersion;
           resolve(thread);
-        } else if (reply.type === 'failed') reject(new Error(`the screening thread failed to load the catalogue: ${reply.message}`));
-        else onReply(reply);
+        } else reject(new Error(`the screening thread failed to load the catalogue: ${message.message}`));
       });
       thread.on('error', (err) => reject(err)); // followed by 'exit', which fails what is in flight
       thread.once('exit', (code) => {
@@ -72,13 +67,12 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
     if (outbox.push(request) === 1) setImmediate(flush);
   };
 
-  const onReply = (reply: ScreeningReply) => {
-    if (reply.type !== 'result' && reply.type !== 'error') return;
-    const p = pending.get(reply.id);
+  const settle = (outcome: ScreeningOutcome) => {
+    const p = pending.get(outcome.id);
     if (!p) return;
-    pending.delete(reply.id);
-    if (reply.type === 'result') p.resolve(reply.result);
-    else p.reject(Object.assign(new Error('screening failed in the screening thread'), { name: reply.name, stack: `${reply.name}\n${reply.stack}` }));
+    pending.delete(outcome.id);
+    if (outcome.type === 'result') p.resolve(outcome.result);
+    else p.reject(Object.assign(new Error('screening failed in the screening thread'), { name: outcome.name, stack: `${outcome.name}\n${outcome.stack}` }));
   };
 
   worker = start();

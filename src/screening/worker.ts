@@ -1,5 +1,5 @@
-// The rules screening thread (see threaded.ts): loads the catalogue once and screens one record
-// per message. Kept apart from the server's thread, the matcher's tables and compiled expressions
+// The rules screening thread (see threaded.ts): loads the catalogue once and screens the records
+// of each message. Kept apart from the server's thread, the matcher's tables and compiled expressions
 // stay in their core's caches instead of being evicted by HTTP and database work between records.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadCatalogue } from '../rules/compile.ts';
@@ -13,15 +13,14 @@ export interface ScreeningWorkerConfig {
   thresholds: { stalking: number; s4a: number };
 }
 export type ScreeningRequest = { id: number; record: ScreeningRecord };
-export type ScreeningReply =
-  | { type: 'ready'; catalogueVersion: string }
-  | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; result: ScreeningResult }
-  | { type: 'error'; id: number; name: string; stack: string };
+/** What the thread says once, on start-up. */
+export type ScreeningStatus = { type: 'ready'; catalogueVersion: string } | { type: 'failed'; message: string };
+/** One record's outcome; they travel as an array, one per record of a request message. */
+export type ScreeningOutcome = { type: 'result'; id: number; result: ScreeningResult } | { type: 'error'; id: number; name: string; stack: string };
 
 const port = parentPort!;
 const config = workerData as ScreeningWorkerConfig;
-const send = (reply: ScreeningReply) => port.postMessage(reply);
+const send = (status: ScreeningStatus) => port.postMessage(status);
 
 try {
   const catalogue = loadCatalogue(config.catalogueDir);
@@ -30,7 +29,7 @@ try {
   // A message carries the records asked for in one turn of the server's event loop; their results
   // go back in one message.
   port.on('message', (batch: ScreeningRequest[]) => {
-    const replies: ScreeningReply[] = [];
+    const replies: ScreeningOutcome[] = [];
     for (const { id, record } of batch) {
       try {
         replies.push({ type: 'result', id, result: analyse(record, catalogue, config.scorer, config.thresholds).result });

@@ -41,16 +41,17 @@ function lockKey(name: string): bigint {
 export async function lockNames(trx: Db, names: Iterable<string>, genericPlans?: 'with-locks' | 'apart'): Promise<void> {
   const keys = [...new Set([...names].map(lockKey))].sort((a, b) => (a < b ? -1 : 1));
   const setting = sql`set local plan_cache_mode = force_generic_plan`;
-  if (genericPlans === 'apart') await setting.execute(trx);
-  if (!keys.length) {
-    if (genericPlans === 'with-locks') await setting.execute(trx);
-    return;
-  }
   // The keys are written into the statement (bigints, so nothing but digits and a sign), so it has
   // no parameters and PostgreSQL receives it together with the transaction's BEGIN (prepared-client.ts).
-  const values = keys.map((k) => sql.raw(`(${k}::bigint)`));
-  const lock = sql`select count(pg_advisory_xact_lock(k)) from (select k from (values ${sql.join(values)}) as t(k) order by k) as s`;
-  await (genericPlans === 'with-locks' ? sql`${setting};\n${lock}` : lock).execute(trx);
+  const lock = keys.length
+    ? sql`select count(pg_advisory_xact_lock(k)) from (select k from (values ${sql.join(keys.map((k) => sql.raw(`(${k}::bigint)`)))}) as t(k) order by k) as s`
+    : undefined;
+  if (lock && genericPlans === 'with-locks') {
+    await sql`${setting};\n${lock}`.execute(trx);
+    return;
+  }
+  if (genericPlans) await setting.execute(trx);
+  if (lock) await lock.execute(trx);
 }
 
 export interface CurrentVersion {
