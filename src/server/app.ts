@@ -17,6 +17,7 @@ import type { Config } from '../config.ts';
 import { createScreener, type Screener } from '../screening/pipeline.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { errorBody, errorsPlugin } from './errors.ts';
+import { IngestWriter } from './ingest.ts';
 import { createLogger } from './logger.ts';
 import { authPlugin, bearerToken } from './plugins/auth.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
@@ -34,6 +35,7 @@ declare module 'fastify' {
     config: Config;
     store: Store;
     screenerHolder: ScreenerHolder;
+    ingestWriter: IngestWriter;
   }
 }
 
@@ -94,6 +96,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.decorate('config', config);
   app.decorate('store', store);
   app.decorate('screenerHolder', screenerHolder);
+  app.decorate('ingestWriter', new IngestWriter(store, config, (requests) => app.metrics.ingestTransactionRequests.observe(requests)));
   app.addHook('onClose', async () => {
     await screenerHolder.close();
     if (ownStore) await store.close();

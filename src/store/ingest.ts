@@ -15,7 +15,11 @@ export interface IngestState {
   histories: Map<string, CaseMember[]>;
 }
 
-/** What the batch needs to know, read once after its locks are taken, in one statement. */
+/**
+ * What the batch needs to know, read once after its locks are taken, in one statement. json_agg,
+ * not jsonb_agg: the rows only pass through to the client, and jsonb would first parse each into
+ * its binary form and sort its keys (about a tenth of PostgreSQL's time per ingest, by perf).
+ */
 export async function readIngestState(
   trx: Db,
   ids: string[],
@@ -23,8 +27,8 @@ export async function readIngestState(
 ): Promise<IngestState> {
   const { rows } = await sql<{ current: CurrentVersion[]; members: CaseMemberRow[] }>`
     with cur as (${currentVersionsSql(ids)}), mem as (${caseMembersSql(cases)})
-    select (select coalesce(jsonb_agg(cur), '[]'::jsonb) from cur) as current,
-           (select coalesce(jsonb_agg(mem order by mem.record_id), '[]'::jsonb) from mem) as members`.execute(trx);
+    select (select coalesce(json_agg(cur), '[]'::json) from cur) as current,
+           (select coalesce(json_agg(mem order by mem.record_id), '[]'::json) from mem) as members`.execute(trx);
   const { current, members } = rows[0]!;
   return { current: new Map(current.map((c) => [c.id, c])), histories: groupCaseMembers(members, cases) };
 }
@@ -82,13 +86,14 @@ export interface IngestWrite {
   screenings: ScreeningWrite[];
   /** At most one per record. */
   items: ItemWrite[];
-  audit: { actor: string; role: string; details: Record<string, unknown> };
+  /** One entry per request the transaction serves, in arrival order. */
+  audit: { actor: string; role: string; details: Record<string, unknown> }[];
   dueHours: number;
 }
 
 /**
  * One statement: new versions, the records' current state, screenings, queue items and the audit
- * entry. Returns the queue item id of each record that has one now.
+ * entries. Returns the queue item id of each record that has one now.
  */
 export async function writeIngest(trx: Db, w: IngestWrite): Promise<Map<string, number>> {
   // The records table holds each record's last state: one row per id, as ON CONFLICT requires.
@@ -137,7 +142,10 @@ export async function writeIngest(trx: Db, w: IngestWrite): Promise<Map<string, 
       returning id, record_id
     ), aud as (
       insert into audit_log (actor, role, action, details)
-      values (${w.audit.actor}, ${w.audit.role}, 'records.ingest', ${JSON.stringify(w.audit.details)}::jsonb)
+      select actor, role, 'records.ingest', details
+      from rows from (jsonb_to_recordset(${JSON.stringify(w.audit)}::jsonb) as (actor text, role text, details jsonb)) with ordinality
+        as x(actor, role, details, ord)
+      order by ord
     )
     select record_id, id from itm`.execute(trx);
   return new Map(rows.map((r) => [r.record_id, r.id]));

@@ -3,7 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { claimItem } from '../../src/store/queue.ts';
-import { BACKENDS, createTestDatabase, keyFor, testApp, uid, type TestDatabase } from './helpers.ts';
+import type { Screener } from '../../src/screening/pipeline.ts';
+import { BACKENDS, createTestDatabase, keyFor, testApp, testScreener, uid, type TestDatabase } from './helpers.ts';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 180_000 });
 
@@ -119,6 +120,53 @@ describe.each(BACKENDS)('concurrency on %s', (backend) => {
     const items = await db.selectFrom('queue_items').select(['record_id', 'linked']).where('record_id', 'in', ids).execute();
     expect(items.length).toBe(20);
     expect(items.every((i) => i.linked)).toBe(true);
+  });
+
+  it('requests that arrive together share transactions, yet each keeps its own outcome and its own audit entry', async () => {
+    // Three clients, so requests from different keys land in one transaction.
+    const clients = [await keyFor(tdb.store, 'ingest'), await keyFor(tdb.store, 'ingest'), await keyFor(tdb.store, 'admin')];
+    // Results come back a turn of the event loop later, all together, as the screening thread
+    // answers (threaded.ts): on PGlite a transaction otherwise runs to its end without yielding.
+    const inline = await testScreener();
+    let turn: (() => void)[] = [];
+    const threadLike: Screener = {
+      ...inline,
+      screen: (r) =>
+        new Promise((ok, fail) => {
+          if (!turn.length) {
+            setImmediate(() => {
+              const answers = turn;
+              turn = [];
+              for (const answer of answers) answer();
+            });
+          }
+          turn.push(() => void inline.screen(r).then(ok, fail));
+        }),
+      close: async () => {},
+    };
+    const app = await testApp(tdb.store, {}, { screener: threadLike });
+    const histogram = async () => {
+      const m = (await app.metrics.ingestTransactionRequests.get()).values;
+      return { transactions: m.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0, requests: m.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0 };
+    };
+    const before = await histogram();
+    const sent = Array.from({ length: 30 }, (_, n) => ({ client: clients[n % 3]!, record: { id: uid('gc'), text: `${FLAGGED_TEXT} Report ${n}.`, victim_ref: uid('V'), suspect_ref: 'S-gc' } }));
+    const responses = await Promise.all(sent.map(({ client, record }) => app.inject({ method: 'POST', url: '/v1/records', headers: client.auth, payload: record })));
+    for (const res of responses) expect(res.statusCode, res.body).toBe(200);
+    responses.forEach((res, n) => expect(res.json()).toMatchObject({ id: sent[n]!.record.id, version: 1, status: 'created', result: { id: sent[n]!.record.id } }));
+
+    const after = await histogram();
+    expect(after.requests - before.requests).toBe(30);
+    expect(after.transactions - before.transactions).toBeLessThan(30); // some requests shared a transaction
+
+    // One audit entry per request, under the name of the key that sent it, holding only its record.
+    const entries = await tdb.store.db.selectFrom('audit_log').select(['actor', 'role', 'details']).where('action', '=', 'records.ingest').execute();
+    for (const { client, record } of sent) {
+      const mine = entries.filter((e) => ((e.details as { ids?: string[] }).ids ?? []).includes(record.id));
+      expect(mine.length, record.id).toBe(1);
+      expect(mine[0]).toEqual({ actor: client.name, role: client.name.split('-')[0], details: { count: 1, created: 1, updated: 0, unchanged: 0, ids: [record.id] } });
+    }
+    await app.close();
   });
 
   it('two reviewers claiming the same item at once: exactly one wins, every time', async () => {

@@ -10,6 +10,7 @@ export interface Metrics {
   registry: Registry;
   flagsRaised: Counter<'flag'>;
   recordsIngested: Counter<'status'>;
+  ingestTransactionRequests: Histogram;
 }
 
 declare module 'fastify' {
@@ -40,6 +41,12 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { store: Stor
     name: 'records_ingested_total',
     help: 'Records received, by outcome (created, updated, unchanged)',
     labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  const ingestTransactionRequests = new Histogram({
+    name: 'ingest_transaction_requests',
+    help: 'Ingest requests per database transaction (more than one when requests arrive while the database is busy)',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
     registers: [registry],
   });
   // Queue figures are read from the database at scrape time, so every instance reports the truth.
@@ -73,7 +80,7 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { store: Stor
   // Drift (src/jobs/drift.ts): flag rates, scores and indicators by day and screener version.
   registerDriftMetrics(registry, opts.store.db, app.config?.driftAlertRatio ?? 1.5);
 
-  app.decorate('metrics', { registry, flagsRaised, recordsIngested });
+  app.decorate('metrics', { registry, flagsRaised, recordsIngested, ingestTransactionRequests });
 
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL: one series per route, not one per record id.

@@ -56,7 +56,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { records, batch } = request.body as unknown as ParsedRecords;
       const screener = app.screenerHolder.get();
-      const outcomes = await ingestRecords({ store: app.store, screener, config: app.config, log: request.log }, records, request.principal);
+      const outcomes = await ingestRecords({ store: app.store, screener, log: request.log, writer: app.ingestWriter }, records, request.principal);
       for (const o of outcomes) {
         app.metrics.recordsIngested.inc({ status: o.status });
         if (o.status !== 'unchanged') for (const flag of o.flags) app.metrics.flagsRaised.inc({ flag });
