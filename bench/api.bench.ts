@@ -4,7 +4,9 @@
 // DATA_DIR, or PostgreSQL when BENCH_DATABASE_URL is set (its tables must be empty or disposable).
 //   node --import tsx bench/api.bench.ts            (BENCH_RATE=300 BENCH_SECONDS=10)
 // BENCH_ENDPOINTS=records measures one endpoint; BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'
-// profiles the server (node refuses --cpu-prof in NODE_OPTIONS).
+// profiles the server (node refuses --cpu-prof in NODE_OPTIONS). BENCH_BATCH=3 sends 3 records per
+// request ({ "records": [...] }); BENCH_CASES=1000 spreads the records over 1,000 victim/suspect
+// pairs instead of 50 (smaller case histories). CPU per request is then per request, not per record.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ENDPOINTS = (process.env.BENCH_ENDPOINTS ?? 'screen,records').split(',').map((e) => `/v1/${e.trim()}` as '/v1/screen' | '/v1/records');
+const BATCH = Number(process.env.BENCH_BATCH ?? 1);
+const CASES = Number(process.env.BENCH_CASES ?? 50);
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 // Realistic narratives (lengths and vocabulary) from the gold set, cycled.
@@ -61,13 +65,17 @@ async function waitReady(base: string) {
   throw new Error('server never became ready');
 }
 
-/** The n-th POST of a run: a gold narrative, a new id, and one of `cases` victim/suspect pairs. */
-function post(path: string, key: string, id: string, n: number, cases: { prefix: string; count: number }) {
+/**
+ * The n-th POST of a run: `batch` records (one sent bare, more as { records }), each a gold
+ * narrative with a new id and one of `cases` victim/suspect pairs.
+ */
+function post(path: string, key: string, id: string, n: number, cases: { prefix: string; count: number }, batch = 1) {
+  const record = (m: number, rid: string) => ({ id: rid, ...texts[m % texts.length]!, victim_ref: `${cases.prefix}V${m % cases.count}`, suspect_ref: `${cases.prefix}S${m % cases.count}` });
   return {
     method: 'POST' as const,
     path,
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ id, ...texts[n % texts.length]!, victim_ref: `${cases.prefix}V${n % cases.count}`, suspect_ref: `${cases.prefix}S${n % cases.count}` }),
+    body: JSON.stringify(batch === 1 ? record(n, id) : { records: Array.from({ length: batch }, (_, j) => record(n * batch + j, `${id}-${j}`)) }),
   };
 }
 
@@ -111,7 +119,7 @@ async function measure(base: string, key: string, path: '/v1/screen' | '/v1/reco
   const before = cpuNow(serverPid);
   const ticksBefore = machineTicks();
   // A new id per request, so every /v1/records request is a real insert, not an idempotent no-op.
-  const result = await openLoop({ base, rate: RATE, seconds: SECONDS, request: (n) => post(path, key, `bench-${path.slice(4)}-${n}`, n, { prefix: '', count: 50 }) });
+  const result = await openLoop({ base, rate: RATE, seconds: SECONDS, request: (n) => post(path, key, `bench-${path.slice(4)}-${n}`, n, { prefix: '', count: CASES }, BATCH) });
   const after = cpuNow(serverPid);
   const ticksAfter = machineTicks();
   // On a virtual machine the host can take CPU time away (steal); a run that lost much of it is slow for reasons outside the service.
@@ -139,7 +147,7 @@ try {
   for (const endpoint of ENDPOINTS) rows.push(await measure(started.base, lastLine, endpoint, server.pid!));
   const backend = env.DATABASE_URL ? 'postgres' : 'pglite';
   const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
-  console.log(`\nAPI benchmark (1-min load average at the end: ${load}): ${RATE} req/s target, ${SECONDS} s per endpoint, open loop (latency from each request's scheduled time), backend ${backend}, loopback\n`);
+  console.log(`\nAPI benchmark (1-min load average at the end: ${load}): ${RATE} req/s target, ${BATCH} record(s) per request, ${CASES} cases, ${SECONDS} s per endpoint, open loop (latency from each request's scheduled time), backend ${backend}, loopback\n`);
   console.log('| endpoint | target req/s | achieved req/s | p50 ms | p99 ms | max ms | 2xx | non-2xx (by status) | errors | CPU ms/request: request thread, server, PostgreSQL | CPU stolen by the host |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
