@@ -25,12 +25,17 @@ export async function readIngestState(
   ids: string[],
   cases: { victimRef: string; suspectRef: string }[],
 ): Promise<IngestState> {
-  const { rows } = await sql<{ current: CurrentVersion[]; members: CaseMemberRow[] }>`
-    with cur as (${currentVersionsSql(ids)}), mem as (${caseMembersSql(cases)})
-    select (select coalesce(json_agg(cur), '[]'::json) from cur) as current,
-           (select coalesce(json_agg(mem order by mem.record_id), '[]'::json) from mem) as members`.execute(trx);
+  const { rows } = await ingestStateSql(ids, cases).execute(trx);
   const { current, members } = rows[0]!;
   return { current: new Map(current.map((c) => [c.id, c])), histories: groupCaseMembers(members, cases) };
+}
+
+/** The read as SQL: one statement text for any number of ids and cases, so it is prepared once. */
+export function ingestStateSql(ids: string[], cases: { victimRef: string; suspectRef: string }[]) {
+  return sql<{ current: CurrentVersion[]; members: CaseMemberRow[] }>`
+    with cur as (${currentVersionsSql(ids)}), mem as (${caseMembersSql(cases)})
+    select (select coalesce(json_agg(cur), '[]'::json) from cur) as current,
+           (select coalesce(json_agg(mem order by mem.record_id), '[]'::json) from mem) as members`;
 }
 
 export interface VersionWrite {

@@ -31,26 +31,32 @@ function lockKey(name: string): bigint {
  * Takes transaction-scoped advisory locks on every name at once, in one global order, so two
  * batches touching the same records or cases queue behind each other instead of deadlocking.
  *
- * `genericPlans` also has the rest of the transaction run its prepared statements on generic
- * plans. PostgreSQL kept planning the ingest's read and write afresh at every call (a custom plan
- * per set of ids and refs: about 0.5 and 0.2 ms of the database's time per ingest, measured with
- * log_min_duration_statement) because the generic plan's estimate for `= any($1)` looked dearer.
- * 'with-locks' sends the setting in the lock statement (PostgreSQL: no extra round trip);
- * 'apart' as a statement of its own (PGlite, which takes one statement per query).
+ * `keyedPlans` also fixes how the rest of the transaction's statements are planned:
+ * - generic plans, made once per connection: PostgreSQL kept planning the ingest's read and write
+ *   afresh at every call (a custom plan per set of ids and refs: about 0.5 and 0.2 ms of the
+ *   database's time per ingest, by log_min_duration_statement), as the generic plan's estimate for
+ *   `= any($1)` looked dearer;
+ * - no sequential scans and no hash joins. A generic plan lives as long as the connection, and one
+ *   made while the tables were small (a new service, before autovacuum's first ANALYZE) scanned
+ *   the whole of `records` and hashed `record_versions` on every later ingest: auto_explain in
+ *   bench:api showed 24 ms reads. Every lookup here is by key, so the index paths are always right.
+ * All three settings end with the transaction. 'with-locks' sends them in the lock statement
+ * (PostgreSQL: no extra round trip); 'apart' as a statement of its own (PGlite, which takes one
+ * statement per query).
  */
-export async function lockNames(trx: Db, names: Iterable<string>, genericPlans?: 'with-locks' | 'apart'): Promise<void> {
+export async function lockNames(trx: Db, names: Iterable<string>, keyedPlans?: 'with-locks' | 'apart'): Promise<void> {
   const keys = [...new Set([...names].map(lockKey))].sort((a, b) => (a < b ? -1 : 1));
-  const setting = sql`set local plan_cache_mode = force_generic_plan`;
+  const setting = sql`select set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true)`;
   // The keys are written into the statement (bigints, so nothing but digits and a sign), so it has
   // no parameters and PostgreSQL receives it together with the transaction's BEGIN (prepared-client.ts).
   const lock = keys.length
     ? sql`select count(pg_advisory_xact_lock(k)) from (select k from (values ${sql.join(keys.map((k) => sql.raw(`(${k}::bigint)`)))}) as t(k) order by k) as s`
     : undefined;
-  if (lock && genericPlans === 'with-locks') {
+  if (lock && keyedPlans === 'with-locks') {
     await sql`${setting};\n${lock}`.execute(trx);
     return;
   }
-  if (genericPlans) await setting.execute(trx);
+  if (keyedPlans) await setting.execute(trx);
   if (lock) await lock.execute(trx);
 }
 
