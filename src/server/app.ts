@@ -104,12 +104,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   await app.register(errorsPlugin);
   await app.register(metricsPlugin, { store });
-  // Shed load on event-loop delay only: with embedded PGlite the database runs on this thread, so
-  // high utilisation is normal under load and would reject work that would still succeed.
+  // Shed load on event-loop delay only: high utilisation is normal under load (the thread waits on
+  // the database and the screening thread in between) and would reject work that would still succeed.
   const shedding = deps.loadShedding ?? { maxEventLoopDelayMs: 1000 };
   if (shedding) {
-    // Loading the screener (and PGlite) blocks the loop once at start; that lag is not load, so it
-    // is ignored until a few samples after the screener is ready.
+    // Loading the screener blocks the loop once at start; that lag is not load, so it is ignored
+    // until a few samples after the screener is ready.
     let startupUntil = Number.POSITIVE_INFINITY;
     void screenerHolder.loading.then(() => (startupUntil = Date.now() + 3 * (shedding.sampleIntervalMs ?? 1000)));
     await app.register(underPressure, {

@@ -176,7 +176,7 @@ async function commitIngest(store: Store, jobs: IngestJob[], dueHours: number): 
         cases.set(key, { victimRef: r.victim_ref!, suspectRef: r.suspect_ref! });
       }
     }
-    await lockNames(trx, lockNamesList, store.backend === 'postgres' ? 'with-locks' : 'apart');
+    await lockNames(trx, lockNamesList, true);
     const state = await readIngestState(trx, ids, [...cases.values()]);
     for (let i = 0; i < records.length; i++) {
       if (!screened[i] && state.current.get(records[i]!.id)?.content_hash !== hashes[i]) screened[i] = await screenSafely(owners[i]!.screener, records[i]!, owners[i]!.log);

@@ -2,10 +2,11 @@
 // DATA_DIR. Both run the same migrations and the same Kysely queries.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider, type Transaction } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { startPgliteThread } from './pglite-thread.ts';
 import { PreparingClient } from './prepared-client.ts';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_rescreen.ts';
@@ -87,14 +88,14 @@ function openPostgres(url: string) {
 
 async function openPglite(dataDir: string) {
   if (dataDir === 'memory://') {
-    const client = await PGlite.create('memory://');
-    return { db: new Kysely<Database>({ dialect: new PGliteDialect(client) }), backend: 'pglite' as const, releaseLock: () => {} };
+    const client = await startPgliteThread('memory://');
+    return { db: new Kysely<Database>({ dialect: new PGliteDialect(client as unknown as PGlite) }), backend: 'pglite' as const, releaseLock: () => {} };
   }
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const releaseLock = acquireDirLock(join(dir, 'screener.lock'));
   try {
-    const client = await PGlite.create(join(dir, 'pgdata'));
+    const client = (await startPgliteThread(join(dir, 'pgdata'))) as unknown as PGlite;
     // The dialect queues every connection request on PGlite's single connection, so concurrent
     // requests and transactions are serialised rather than interleaved.
     return { db: new Kysely<Database>({ dialect: new PGliteDialect(client) }), backend: 'pglite' as const, releaseLock };

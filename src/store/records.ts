@@ -40,24 +40,21 @@ function lockKey(name: string): bigint {
  *   made while the tables were small (a new service, before autovacuum's first ANALYZE) scanned
  *   the whole of `records` and hashed `record_versions` on every later ingest: auto_explain in
  *   bench:api showed 24 ms reads. Every lookup here is by key, so the index paths are always right.
- * All three settings end with the transaction. 'with-locks' sends them in the lock statement
- * (PostgreSQL: no extra round trip); 'apart' as a statement of its own (PGlite, which takes one
- * statement per query).
+ * The settings end with the transaction. Settings and locks are one statement without parameters,
+ * so PostgreSQL receives it together with the transaction's BEGIN (prepared-client.ts) and PGlite,
+ * which takes one statement per query, in one query.
  */
-export async function lockNames(trx: Db, names: Iterable<string>, keyedPlans?: 'with-locks' | 'apart'): Promise<void> {
+export async function lockNames(trx: Db, names: Iterable<string>, keyedPlans = false): Promise<void> {
   const keys = [...new Set([...names].map(lockKey))].sort((a, b) => (a < b ? -1 : 1));
-  const setting = sql`select set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true)`;
-  // The keys are written into the statement (bigints, so nothing but digits and a sign), so it has
-  // no parameters and PostgreSQL receives it together with the transaction's BEGIN (prepared-client.ts).
+  if (!keys.length && !keyedPlans) return;
+  const settings = keyedPlans
+    ? [sql`set_config('plan_cache_mode', 'force_generic_plan', true)`, sql`set_config('enable_seqscan', 'off', true)`, sql`set_config('enable_hashjoin', 'off', true)`]
+    : [];
+  // The keys are written into the statement (bigints, so nothing but digits and a sign).
   const lock = keys.length
-    ? sql`select count(pg_advisory_xact_lock(k)) from (select k from (values ${sql.join(keys.map((k) => sql.raw(`(${k}::bigint)`)))}) as t(k) order by k) as s`
-    : undefined;
-  if (lock && keyedPlans === 'with-locks') {
-    await sql`${setting};\n${lock}`.execute(trx);
-    return;
-  }
-  if (keyedPlans) await setting.execute(trx);
-  if (lock) await lock.execute(trx);
+    ? [sql`(select count(pg_advisory_xact_lock(k)) from (select k from (values ${sql.join(keys.map((k) => sql.raw(`(${k}::bigint)`)))}) as t(k) order by k) as s)`]
+    : [];
+  await sql`select ${sql.join([...settings, ...lock])}`.execute(trx);
 }
 
 export interface CurrentVersion {

@@ -16,7 +16,7 @@ type Query = { sql: string; parameters: readonly unknown[] };
 /** EXPLAIN of a prepared statement's plan inside a transaction set up as the ingest sets it up. */
 async function ingestPlan(db: TestDatabase, query: Query): Promise<string> {
   return db.store.transaction(async (trx) => {
-    await lockNames(trx, ['record:plan-test'], db.store.backend === 'postgres' ? 'with-locks' : 'apart');
+    await lockNames(trx, ['record:plan-test'], true);
     await sql.raw(`prepare plan_q as ${query.sql}`).execute(trx);
     const params = query.parameters.map((p) => `'{${(p as string[]).join(',')}}'`).join(', ');
     const rows = (await sql.raw<{ 'QUERY PLAN': string }>(`explain execute plan_q(${params})`).execute(trx)).rows.map((r) => r['QUERY PLAN']);

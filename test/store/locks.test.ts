@@ -26,10 +26,9 @@ describe.each(BACKENDS)('lockNames on %s', (backend) => {
     Number((await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()`.execute(trx)).rows[0]!.n);
 
   it('takes one advisory lock per distinct name and, when asked, keyed generic plans for the rest of the transaction', async () => {
-    const mode = backend === 'postgres' ? 'with-locks' : 'apart';
     const seen = await db.store.transaction(async (trx) => {
       const before = await planMode(trx);
-      await lockNames(trx, ['record:a', 'record:b', 'record:a', 'case:V|S'], mode);
+      await lockNames(trx, ['record:a', 'record:b', 'record:a', 'case:V|S'], true);
       return { before, during: await planMode(trx), locks: await advisoryLocks(trx) };
     });
     expect(seen).toEqual({ before: DEFAULT, during: KEYED, locks: 3 });
@@ -45,7 +44,7 @@ describe.each(BACKENDS)('lockNames on %s', (backend) => {
     });
     expect(plain).toBe(DEFAULT);
     const none = await db.store.transaction(async (trx) => {
-      await lockNames(trx, [], backend === 'postgres' ? 'with-locks' : 'apart');
+      await lockNames(trx, [], true);
       return { mode: await planMode(trx), locks: await advisoryLocks(trx) };
     });
     expect(none).toEqual({ mode: KEYED, locks: 0 });
