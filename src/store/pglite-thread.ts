@@ -19,9 +19,12 @@ type Pending = { resolve: (r: { rows: unknown[]; affectedRows?: number }) => voi
 
 const toError = (e: PgliteError) => Object.assign(new Error(e.message), e.fields, { name: e.name });
 
-/** Starts the thread and opens the database in dataDir (a folder, or 'memory://'). */
-export async function startPgliteThread(dataDir: string): Promise<PgliteClient> {
-  const thread: Worker = startTypeScriptWorker(new URL('./pglite-worker.ts', import.meta.url), dataDir);
+/**
+ * Starts the thread and opens the database in dataDir (a folder, or 'memory://'). `entry` is the
+ * thread's module (default ./pglite-worker.ts); tests give one that can be made to crash.
+ */
+export async function startPgliteThread(dataDir: string, entry = new URL('./pglite-worker.ts', import.meta.url)): Promise<PgliteClient> {
+  const thread: Worker = startTypeScriptWorker(entry, dataDir);
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let stopped: Error | undefined;
