@@ -98,10 +98,11 @@ export interface IngestJob {
 
 /**
  * The app's one ingest writer. Requests that arrive while a transaction runs share the next one
- * (group-commit.ts), one transaction at a time: under bench:api's load one at a time cost
- * PostgreSQL a sixth less CPU per ingest than two (bigger shared transactions) and gave a lower
- * p99 (README, Speed). Large batches go in a lane of their own, so a bulk load of 1,000-record
- * batches never holds a control room's single record behind it.
+ * (group-commit.ts), one transaction at a time in each of two lanes: under bench:api's load one at
+ * a time cost PostgreSQL a sixth less CPU per ingest than two (bigger shared transactions) and gave
+ * a lower p99 (README, Speed). Requests of more than BULK_RECORDS records have the second lane, so
+ * a bulk load of 1,000-record batches never holds a control room's single record behind it. The
+ * two lanes' transactions meet only in the advisory locks, taken in one order (records.ts).
  */
 export class IngestWriter {
   readonly #interactive: GroupCommit<IngestJob, PlannedOutcome[]>;
