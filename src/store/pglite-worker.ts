@@ -1,5 +1,5 @@
-// The embedded database's thread (see pglite-thread.ts): opens PGlite on workerData.dataDir and runs
-// each query it is sent, in order, answering with the rows or with the error's fields.
+// The embedded database's thread (see pglite-thread.ts): opens PGlite on the folder given as
+// workerData and runs each query it is sent, in order, answering with the rows or the error's fields.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 

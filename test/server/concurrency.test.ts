@@ -126,7 +126,7 @@ describe.each(BACKENDS)('concurrency on %s', (backend) => {
     // Three clients, so requests from different keys land in one transaction.
     const clients = [await keyFor(tdb.store, 'ingest'), await keyFor(tdb.store, 'ingest'), await keyFor(tdb.store, 'admin')];
     // Results come back a turn of the event loop later, all together, as the screening thread
-    // answers (threaded.ts): on PGlite a transaction otherwise runs to its end without yielding.
+    // answers (threaded.ts), so the requests reach the writer together whatever the backend's speed.
     const inline = await testScreener();
     let turn: (() => void)[] = [];
     const threadLike: Screener = {
