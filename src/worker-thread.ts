@@ -21,3 +21,39 @@ export function startTypeScriptWorker(entry: URL, workerData: unknown): Worker {
   const source = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(source, { eval: true, workerData });
 }
+
+/**
+ * Requests sent to a thread, awaiting their replies by id: each reply settles its request once, and
+ * a thread that stops fails every request still waiting (the screening, embedding and database
+ * threads all answer this way).
+ */
+export class PendingReplies<T> {
+  #nextId = 1;
+  readonly #waiting = new Map<number, { resolve: (reply: T) => void; reject: (err: Error) => void }>();
+
+  /** A new request's id, and the promise its reply settles. */
+  add(): { id: number; reply: Promise<T> } {
+    const id = this.#nextId++;
+    const reply = new Promise<T>((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
+    return { id, reply };
+  }
+
+  /** Settles request id (a reply for an unknown or settled id is ignored); whether it was waiting. */
+  settle(id: number, outcome: { reply: T } | { error: Error }): boolean {
+    const waiting = this.#waiting.get(id);
+    if (!waiting) return false;
+    this.#waiting.delete(id);
+    if ('error' in outcome) waiting.reject(outcome.error);
+    else waiting.resolve(outcome.reply);
+    return true;
+  }
+
+  failAll(err: Error): void {
+    for (const waiting of this.#waiting.values()) waiting.reject(err);
+    this.#waiting.clear();
+  }
+
+  get size(): number {
+    return this.#waiting.size;
+  }
+}

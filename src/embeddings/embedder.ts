@@ -5,7 +5,7 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { startTypeScriptWorker } from '../worker-thread.ts';
+import { PendingReplies, startTypeScriptWorker } from '../worker-thread.ts';
 import { isValidModelId, ModelIntegrityError, verifyModelDir } from './manifest.ts';
 import type { WorkerConfig, WorkerReply, WorkerRequest } from './worker.ts';
 
@@ -42,11 +42,8 @@ export function cosine(a: Float32Array, b: Float32Array): number {
   return aa === 0 || bb === 0 ? 0 : dot / Math.sqrt(aa * bb);
 }
 
-type Pending = { resolve: (reply: WorkerReply) => void; reject: (err: Error) => void };
-
 export class Embedder {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly replies = new PendingReplies<WorkerReply>();
   private failure: Error | undefined;
 
   private constructor(
@@ -55,17 +52,12 @@ export class Embedder {
   ) {
     worker.on('message', (reply: WorkerReply) => {
       if (!('id' in reply)) return;
-      const p = this.pending.get(reply.id);
-      if (!p) return;
-      this.pending.delete(reply.id);
+      if (!this.replies.settle(reply.id, reply.type === 'error' ? { error: new Error(`embedding failed: ${reply.message}`) } : { reply })) return;
       this.refWhileBusy();
-      if (reply.type === 'error') p.reject(new Error(`embedding failed: ${reply.message}`));
-      else p.resolve(reply);
     });
     const fail = (err: Error) => {
       this.failure ??= err;
-      for (const p of this.pending.values()) p.reject(this.failure);
-      this.pending.clear();
+      this.replies.failAll(this.failure);
     };
     worker.on('error', (err) => fail(new Error(`embedding worker crashed: ${err.message}`)));
     worker.on('exit', (code) => fail(new Error(`embedding worker exited (code ${code})`)));
@@ -127,7 +119,7 @@ export class Embedder {
   async embed(texts: string[]): Promise<Float32Array[]> {
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new TypeError('embed() takes an array of strings');
     if (texts.length === 0) return [];
-    const reply = await this.request({ type: 'embed', id: this.nextId++, texts });
+    const reply = await this.request((id) => ({ type: 'embed', id, texts }));
     if (reply.type !== 'vectors') throw new Error(`unexpected reply ${reply.type}`);
     const d = this.model.dimensions;
     return texts.map((_, i) => reply.data.slice(i * d, (i + 1) * d));
@@ -135,7 +127,7 @@ export class Embedder {
 
   /** What the worker's network guard refused so far; empty unless something tried to go online. */
   async networkAttempts(): Promise<string[]> {
-    const reply = await this.request({ type: 'network', id: this.nextId++ });
+    const reply = await this.request((id) => ({ type: 'network', id }));
     return reply.type === 'network' ? reply.attempts : [];
   }
 
@@ -144,18 +136,17 @@ export class Embedder {
     await this.worker.terminate();
   }
 
-  private request(message: WorkerRequest): Promise<WorkerReply> {
+  private request(message: (id: number) => WorkerRequest): Promise<WorkerReply> {
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.pending.set(message.id, { resolve, reject });
-      this.refWhileBusy();
-      this.worker.postMessage(message);
-    });
+    const { id, reply } = this.replies.add();
+    this.refWhileBusy();
+    this.worker.postMessage(message(id));
+    return reply;
   }
 
   // An idle worker must not keep a CLI process alive; a busy one must, or a pending embed() would be dropped.
   private refWhileBusy(): void {
-    if (this.pending.size > 0) this.worker.ref();
+    if (this.replies.size > 0) this.worker.ref();
     else this.worker.unref();
   }
 }

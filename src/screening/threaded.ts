@@ -4,13 +4,11 @@
 // in between (README, Speed). If the thread dies, the requests in flight fail (the ingest path
 // stores such records as SCREENING_FAILED) and the next record starts a new thread.
 import type { Worker } from 'node:worker_threads';
-import { startTypeScriptWorker } from '../worker-thread.ts';
+import { PendingReplies, startTypeScriptWorker } from '../worker-thread.ts';
 import type { Screener } from './pipeline.ts';
 import type { ScorerModel } from './score.ts';
 import type { ScreeningRecord, ScreeningResult } from './types.ts';
 import type { ScreeningOutcome, ScreeningRequest, ScreeningStatus, ScreeningWorkerConfig } from './worker.ts';
-
-type Pending = { resolve: (r: ScreeningResult) => void; reject: (e: Error) => void };
 
 export interface ThreadedScreenerOptions {
   catalogueDir?: string;
@@ -22,8 +20,7 @@ export interface ThreadedScreenerOptions {
 
 export async function createThreadedScreener(options: ThreadedScreenerOptions): Promise<Screener> {
   const config: ScreeningWorkerConfig = { catalogueDir: options.catalogueDir, scorer: options.scorer, thresholds: options.thresholds };
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
+  const replies = new PendingReplies<ScreeningResult>();
   let closed = false;
 
   let worker: Promise<Worker> | undefined;
@@ -43,9 +40,7 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
       thread.once('exit', (code) => {
         reject(new Error(`the screening thread exited during start-up (code ${code})`));
         if (worker === ready) worker = undefined; // the next record starts a new thread
-        const lost = new Error(`the screening thread stopped (code ${code})`);
-        for (const p of pending.values()) p.reject(lost);
-        pending.clear();
+        replies.failAll(new Error(`the screening thread stopped (code ${code})`));
       });
     });
     return ready;
@@ -67,13 +62,13 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
     if (outbox.push(request) === 1) setImmediate(flush);
   };
 
-  const settle = (outcome: ScreeningOutcome) => {
-    const p = pending.get(outcome.id);
-    if (!p) return;
-    pending.delete(outcome.id);
-    if (outcome.type === 'result') p.resolve(outcome.result);
-    else p.reject(Object.assign(new Error('screening failed in the screening thread'), { name: outcome.name, stack: `${outcome.name}\n${outcome.stack}` }));
-  };
+  const settle = (outcome: ScreeningOutcome) =>
+    replies.settle(
+      outcome.id,
+      outcome.type === 'result'
+        ? { reply: outcome.result }
+        : { error: Object.assign(new Error('screening failed in the screening thread'), { name: outcome.name, stack: `${outcome.name}\n${outcome.stack}` }) },
+    );
 
   worker = start();
   await worker;
@@ -85,11 +80,9 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
       if (closed) throw new Error('the screener is closed');
       worker ??= start();
       const thread = await worker;
-      const id = nextId++;
-      return new Promise<ScreeningResult>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        enqueue(thread, { id, record: { id: record.id, text: record.text, recorded_as: record.recorded_as, relationship: record.relationship } });
-      });
+      const { id, reply } = replies.add();
+      enqueue(thread, { id, record: { id: record.id, text: record.text, recorded_as: record.recorded_as, relationship: record.relationship } });
+      return reply;
     },
     async close() {
       closed = true;

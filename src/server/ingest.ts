@@ -96,6 +96,9 @@ export interface IngestJob {
   log: Logger;
 }
 
+/** A request with more records than this goes in the bulk lane. */
+const BULK_RECORDS = 50;
+
 /**
  * The app's one ingest writer. Requests that arrive while a transaction runs share the next one
  * (group-commit.ts), one transaction at a time in each of two lanes: under bench:api's load one at
@@ -124,9 +127,6 @@ export class IngestWriter {
     return (job.records.length > BULK_RECORDS ? this.#bulk : this.#interactive).submit(job);
   }
 }
-
-/** A request with more records than this goes in the bulk lane. */
-const BULK_RECORDS = 50;
 
 export async function ingestRecords(deps: IngestDeps, records: RecordInput[], actor: { name: string; role: string }): Promise<IngestOutcome[]> {
   const { store, screener, log } = deps;

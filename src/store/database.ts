@@ -87,18 +87,16 @@ function openPostgres(url: string) {
 }
 
 async function openPglite(dataDir: string) {
-  if (dataDir === 'memory://') {
-    const client = await startPgliteThread('memory://');
-    return { db: new Kysely<Database>({ dialect: new PGliteDialect(client as unknown as PGlite) }), backend: 'pglite' as const, releaseLock: () => {} };
-  }
+  // The dialect queues every connection request on PGlite's single connection, so concurrent
+  // requests and transactions are serialised rather than interleaved. It uses only query() and
+  // close() of the instance, which the thread's client provides.
+  const open = async (where: string) => new Kysely<Database>({ dialect: new PGliteDialect((await startPgliteThread(where)) as unknown as PGlite) });
+  if (dataDir === 'memory://') return { db: await open('memory://'), backend: 'pglite' as const, releaseLock: () => {} };
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const releaseLock = acquireDirLock(join(dir, 'screener.lock'));
   try {
-    const client = (await startPgliteThread(join(dir, 'pgdata'))) as unknown as PGlite;
-    // The dialect queues every connection request on PGlite's single connection, so concurrent
-    // requests and transactions are serialised rather than interleaved.
-    return { db: new Kysely<Database>({ dialect: new PGliteDialect(client) }), backend: 'pglite' as const, releaseLock };
+    return { db: await open(join(dir, 'pgdata')), backend: 'pglite' as const, releaseLock };
   } catch (err) {
     releaseLock();
     throw err;

@@ -7,15 +7,15 @@
 // close(). Queries run in the order sent. If the thread dies, every query in flight and every later
 // one fails with a connection-failure code, which the API answers with 503 (errors.ts).
 import type { Worker } from 'node:worker_threads';
-import { startTypeScriptWorker } from '../worker-thread.ts';
+import { PendingReplies, startTypeScriptWorker } from '../worker-thread.ts';
 import type { PgliteError, PgliteReply, PgliteRequest } from './pglite-worker.ts';
 
+type QueryResult = { rows: unknown[]; affectedRows?: number };
+
 export interface PgliteClient {
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }>;
+  query(sql: string, params?: unknown[]): Promise<QueryResult>;
   close(): Promise<void>;
 }
-
-type Pending = { resolve: (r: { rows: unknown[]; affectedRows?: number }) => void; reject: (e: Error) => void };
 
 const toError = (e: PgliteError) => Object.assign(new Error(e.message), e.fields, { name: e.name });
 
@@ -25,37 +25,31 @@ const toError = (e: PgliteError) => Object.assign(new Error(e.message), e.fields
  */
 export async function startPgliteThread(dataDir: string, entry = new URL('./pglite-worker.ts', import.meta.url)): Promise<PgliteClient> {
   const thread: Worker = startTypeScriptWorker(entry, dataDir);
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
+  const replies = new PendingReplies<QueryResult>();
   let stopped: Error | undefined;
 
   await new Promise<void>((resolve, reject) => {
     thread.on('message', (reply: PgliteReply) => {
       if (reply.type === 'ready') return resolve();
       if (reply.type === 'failed') return reject(toError(reply.error));
-      const p = pending.get(reply.id);
-      if (!p) return;
-      pending.delete(reply.id);
-      if (reply.type === 'error') p.reject(toError(reply.error));
-      else if (reply.type === 'result') p.resolve({ rows: reply.rows, ...(reply.affectedRows !== undefined ? { affectedRows: reply.affectedRows } : {}) });
-      else p.resolve({ rows: [] });
+      if (reply.type === 'error') replies.settle(reply.id, { error: toError(reply.error) });
+      else if (reply.type === 'result') replies.settle(reply.id, { reply: { rows: reply.rows, ...(reply.affectedRows !== undefined ? { affectedRows: reply.affectedRows } : {}) } });
+      else replies.settle(reply.id, { reply: { rows: [] } });
     });
     thread.on('error', reject); // followed by 'exit'
     thread.once('exit', (code) => {
       stopped = Object.assign(new Error(`the embedded database's thread stopped (code ${code})`), { code: '08006' });
       reject(stopped);
-      for (const p of pending.values()) p.reject(stopped);
-      pending.clear();
+      replies.failAll(stopped);
     });
   });
 
-  const send = (request: Omit<PgliteRequest, 'id'>) =>
-    new Promise<{ rows: unknown[]; affectedRows?: number }>((resolve, reject) => {
-      if (stopped) return reject(stopped);
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      thread.postMessage({ ...request, id });
-    });
+  const send = (request: Omit<PgliteRequest, 'id'>): Promise<QueryResult> => {
+    if (stopped) return Promise.reject(stopped);
+    const { id, reply } = replies.add();
+    thread.postMessage({ ...request, id });
+    return reply;
+  };
 
   return {
     query: (sql, params = []) => send({ sql, params }),
