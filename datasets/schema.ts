@@ -2,7 +2,22 @@
 import { z } from 'zod';
 import { recordSchema } from '../src/screening/record.ts';
 
-export const STYLES = ['control_room_log', 'officer_summary', 'victim_statement'] as const;
+export const STYLES = [
+  'control_room_log',
+  'officer_summary',
+  'victim_statement',
+  // The blind-written corpus's kinds of text (datasets/README.md):
+  'crime_summary',
+  'mg11_statement',
+  'officer_note',
+  'public_report',
+  'third_party_report',
+  'referral_note',
+  'victim_letter',
+  'one_line_log',
+  'long_log',
+  'esl_account',
+] as const;
 export const RISK_LEVELS = ['high', 'medium', 'standard'] as const;
 
 export const labelledRecordSchema = recordSchema.extend({
@@ -18,6 +33,10 @@ export const labelledRecordSchema = recordSchema.extend({
   rationale: z.string().optional(),
   /** Which scenario or author produced the record, for subgroup analysis ("hard_negative:neighbour_dispute"). */
   scenario: z.string().optional(),
+  /** Who wrote the text (blind-written corpus): splits are by writer, so no test writer wrote training text. */
+  writer: z.string().optional(),
+  /** How sure the labeller was of label_stalking (real posts). */
+  confidence: z.enum(['high', 'medium', 'low']).optional(),
 }).refine((r) => !r.label_s4a || r.label_stalking, { message: 'label_s4a requires label_stalking', path: ['label_s4a'] });
 
 export type LabelledRecord = z.infer<typeof labelledRecordSchema>;

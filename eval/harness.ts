@@ -4,7 +4,7 @@
 import cliProgress from 'cli-progress';
 import type { LabelledRecord } from '../datasets/schema.ts';
 import { RISK_LEVELS } from '../datasets/schema.ts';
-import type { Screener } from '../src/screening/pipeline.ts';
+import type { Screener } from '../src/screening/types.ts';
 import type { RiskLevel, ScreeningRecord, ScreeningResult } from '../src/screening/types.ts';
 import { BOOTSTRAP_DEFAULTS, bootstrapClassificationIntervals, type BootstrapOptions, type ClassificationMetric, type Interval } from './bootstrap.ts';
 import {
@@ -13,6 +13,7 @@ import {
   confusionOf,
   expectedCalibrationError,
   f1,
+  fBeta,
   multiClassConfusion,
   prCurve,
   precision,
@@ -52,6 +53,11 @@ export interface TaskMetrics {
   precision: number;
   recall: number;
   f1: number;
+  f2: number;
+  /** Share of records flagged: the reviewers' workload at this threshold. */
+  workload: number;
+  /** The priority band (stalking, when the screener has one): what the queue puts first. */
+  priority?: { threshold: number; flagged: number; workload: number; precision: number; recall: number };
   average_precision: number;
   wss_at_95: number;
   wss_at_95_normalised: number;
@@ -98,6 +104,10 @@ export interface VariantTaskMetrics {
   threshold: number;
   precision: number;
   recall: number;
+  f2: number;
+  workload: number;
+  wss_at_95: number;
+  ci: Record<ClassificationMetric, Interval>;
   average_precision: number;
   /** Best recall this variant reaches at or above the reference screener's operating precision. */
   recall_at_operating_precision: number;
@@ -110,7 +120,9 @@ export interface EvaluationMetrics {
   generated_at: string;
   dataset: { path?: string; sha256?: string; n: number };
   n: number;
-  screener: { versions: ScreeningResult['versions']; thresholds: { stalking: number; s4a: number } };
+  screener: { versions: ScreeningResult['versions']; thresholds: { stalking: number; s4a: number; priority?: number } };
+  /** True when error cases quote no narrative (the dataset's licence forbids excerpts). */
+  redacted?: boolean;
   bootstrap: { method: 'percentile'; resamples: number; seed: number; level: number };
   stalking: TaskMetrics;
   s4a: TaskMetrics;
@@ -143,6 +155,8 @@ export interface EvaluateOptions {
   bootstrap?: BootstrapOptions;
   /** Show a progress bar on stderr (default: when stderr is a TTY). */
   progress?: boolean;
+  /** Quote no narrative at all in error cases (e.g. real posts whose licence forbids excerpts). */
+  redact?: boolean;
   dataset?: { path?: string; sha256?: string };
 }
 
@@ -154,7 +168,7 @@ export interface Evaluation {
 }
 
 /** Fields of a labelled record that must never reach the screener (they would leak the answer). */
-const LABEL_FIELDS = ['label_stalking', 'label_s4a', 'label_risk', 'indicators', 'rationale', 'scenario', 'style', 'online'] as const;
+const LABEL_FIELDS = ['label_stalking', 'label_s4a', 'label_risk', 'indicators', 'rationale', 'scenario', 'style', 'online', 'writer', 'confidence', 'pool', 'sha1'] as const;
 
 export function unlabelled(record: LabelledRecord): ScreeningRecord {
   const copy: Record<string, unknown> = { ...record };
@@ -170,15 +184,19 @@ function flagOf(result: ScreeningResult, task: Task): boolean {
   return task === 'stalking' ? result.stalking_flag : result.s4a_flag;
 }
 
+/** Records asked for together: a screener that batches (the text model) runs them in one call. */
+const SCREEN_CHUNK = 32;
+
 async function screenAll(
   screener: ScreenerLike,
   records: readonly LabelledRecord[],
   tick: () => void,
 ): Promise<ScreeningResult[]> {
   const results: ScreeningResult[] = [];
-  for (const record of records) {
-    results.push(await screener.screen(unlabelled(record)));
-    tick();
+  for (let i = 0; i < records.length; i += SCREEN_CHUNK) {
+    const chunk = await Promise.all(records.slice(i, i + SCREEN_CHUNK).map((r) => screener.screen(unlabelled(r))));
+    results.push(...chunk);
+    chunk.forEach(() => tick());
   }
   return results;
 }
@@ -198,6 +216,8 @@ export function taskMetrics(scores: number[], flagged: boolean[], labels: boolea
     precision: precision(confusion),
     recall: recall(confusion),
     f1: f1(confusion),
+    f2: fBeta(confusion, 2),
+    workload: (confusion.tp + confusion.fp) / scores.length,
     average_precision: averagePrecision(scores, labels),
     wss_at_95: wss.wss,
     wss_at_95_normalised: wss.wss_normalised,
@@ -221,8 +241,8 @@ function truncate(text: string, max: number): string {
 }
 
 /** One misclassified record, explained by what the screener found, quoting at most NARRATIVE_BUDGET characters. */
-export function errorCase(record: LabelledRecord, result: ScreeningResult, task: Task, threshold: number): ErrorCase {
-  let budget = NARRATIVE_BUDGET / 2; // span texts take at most half; the excerpt gets the rest
+export function errorCase(record: LabelledRecord, result: ScreeningResult, task: Task, threshold: number, redact = false): ErrorCase {
+  let budget = redact ? 0 : NARRATIVE_BUDGET / 2; // span texts take at most half; the excerpt gets the rest
   const indicators = result.indicators.map((indicator) => {
     const spans: string[] = [];
     for (const span of indicator.spans) {
@@ -248,7 +268,7 @@ export function errorCase(record: LabelledRecord, result: ScreeningResult, task:
     flags: [...result.flags],
     indicators,
     recommendation: truncate(result.recommendation, 400),
-    excerpt: truncate(record.text.replace(/\s+/g, ' ').trim(), NARRATIVE_BUDGET - spanChars),
+    excerpt: redact ? '' : truncate(record.text.replace(/\s+/g, ' ').trim(), NARRATIVE_BUDGET - spanChars),
   };
 }
 
@@ -273,12 +293,16 @@ function recordedAsKey(record: LabelledRecord, result: ScreeningResult): string 
   return result.recorded_as_class ?? record.recorded_as ?? '(none)';
 }
 
-function variantTaskMetrics(scores: number[], flagged: boolean[], labels: boolean[], threshold: number, referencePrecision: number): VariantTaskMetrics {
+function variantTaskMetrics(scores: number[], flagged: boolean[], labels: boolean[], threshold: number, referencePrecision: number, bootstrap: BootstrapOptions): VariantTaskMetrics {
   const c = confusionOf(flagged, labels);
   return {
     threshold,
     precision: precision(c),
     recall: recall(c),
+    f2: fBeta(c, 2),
+    workload: (c.tp + c.fp) / scores.length,
+    wss_at_95: workSavedOverSampling(scores, labels, 0.95).wss,
+    ci: bootstrapClassificationIntervals(scores, flagged, labels, bootstrap),
     average_precision: averagePrecision(scores, labels),
     recall_at_operating_precision: recallAtPrecision(scores, labels, referencePrecision),
     ece: expectedCalibrationError(scores, labels, 10),
@@ -322,6 +346,11 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
         warnings.push(`${inconsistent} result(s) have ${task}_flag disagreeing with ${task}_score >= ${thresholds[task]}; precision, recall and F1 use the flags as returned`);
       }
       perTask[task] = taskMetrics(scores, flags[task], labels[task], thresholds[task], bootstrap);
+    }
+    if (thresholds.priority !== undefined) {
+      const band = results.map((r) => r.stalking_score >= thresholds.priority!);
+      const c = confusionOf(band, labels.stalking);
+      perTask.stalking.priority = { threshold: thresholds.priority, flagged: c.tp + c.fp, workload: (c.tp + c.fp) / records.length, precision: precision(c), recall: recall(c) };
     }
 
     const byRecordedAs = new Map<string, number[]>();
@@ -369,8 +398,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
       const fn = idx.filter((i) => labels[task][i] && !flagged(i)).sort((a, b) => scoreOf(results[a]!, task) - scoreOf(results[b]!, task) || a - b);
       const fp = idx.filter((i) => !labels[task][i] && flagged(i)).sort((a, b) => scoreOf(results[b]!, task) - scoreOf(results[a]!, task) || a - b);
       errors[task] = {
-        false_negatives: fn.slice(0, ERROR_CASES).map((i) => errorCase(records[i]!, results[i]!, task, thresholds[task])),
-        false_positives: fp.slice(0, ERROR_CASES).map((i) => errorCase(records[i]!, results[i]!, task, thresholds[task])),
+        false_negatives: fn.slice(0, ERROR_CASES).map((i) => errorCase(records[i]!, results[i]!, task, thresholds[task], options.redact)),
+        false_positives: fp.slice(0, ERROR_CASES).map((i) => errorCase(records[i]!, results[i]!, task, thresholds[task], options.redact)),
       };
     }
 
@@ -387,6 +416,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
             labels[task],
             variant.thresholds[task],
             referencePrecision[task],
+            bootstrap,
           );
         ablation.variants[name] = {
           versions: { ...variant.versions },
@@ -403,6 +433,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
       dataset: { ...options.dataset, n: records.length },
       n: records.length,
       screener: { versions: { ...screener.versions }, thresholds },
+      ...(options.redact ? { redacted: true } : {}),
       bootstrap: { method: 'percentile', resamples: bootstrap.resamples, seed: bootstrap.seed, level: bootstrap.level },
       stalking: perTask.stalking,
       s4a: perTask.s4a,

@@ -47,6 +47,14 @@ export function recall(c: Confusion): number {
 }
 
 /** Harmonic mean of precision and recall; 0 when both are 0, NaN when either is undefined. */
+/** F-beta; beta 2 weighs recall four times as much as precision, as a screening tool should. */
+export function fBeta(c: Confusion, beta: number): number {
+  const p = precision(c);
+  const r = recall(c);
+  const b2 = beta * beta;
+  return p + r === 0 || !Number.isFinite(p) || !Number.isFinite(r) ? 0 : ((1 + b2) * p * r) / (b2 * p + r);
+}
+
 export function f1(c: Confusion): number {
   const p = precision(c);
   const r = recall(c);

@@ -1,4 +1,4 @@
-// `stalking-screener eval --dataset FILE [--out DIR] [--mode rules|hybrid] [--model-card FILE]
+// `stalking-screener eval --dataset FILE [--out DIR] [--variant MODE] [--model-card FILE]
 //                         [--ablation] [--floors FILE] [--resamples N]` (CONTRACT §3)
 // Exit codes: 0 evaluated every line (and passed the gate if --floors); 1 some lines rejected, no valid
 // line, or the gate failed; 2 bad usage.
@@ -12,15 +12,18 @@ import { evaluate, TASKS, type ScreenerLike } from '../../eval/harness.ts';
 import { writeModelCard } from '../../eval/model-card.ts';
 import { num, pct } from '../../eval/format.ts';
 import { writeEvaluation } from '../../eval/report.ts';
-import { createScreener as realCreateScreener, type ScreenerOptions } from '../screening/pipeline.ts';
+import { isLabelsOnly, loadRealPosts } from '../../datasets/real-posts.ts';
+import { ABLATION, createScreener as realCreateScreener, isMode, MODES, type ScreenerMode, type ScreenerOptions } from '../screening/factory.ts';
 
-const USAGE = `usage: stalking-screener eval --dataset FILE [--out DIR] [--mode rules|hybrid] [--model-card FILE]
+const USAGE = `usage: stalking-screener eval --dataset FILE [--out DIR] [--variant MODE] [--model-card FILE]
                               [--ablation] [--floors FILE] [--resamples N]
-  --dataset FILE     labelled JSONL (records plus label_stalking, label_s4a, optional label_risk)
+  --dataset FILE     labelled JSONL (records plus label_stalking, label_s4a, optional label_risk), or
+                     labels by id and SHA-1 (datasets/real-posts/labels.jsonl), whose texts are read
+                     from REAL_POSTS_DIR (default ../shared/data/real-posts); skipped when absent
   --out DIR          where metrics.json, report.md, predictions.jsonl and charts/ go (default out/eval)
-  --mode MODE        rules (default) or hybrid
+  --variant MODE     the screener: ${MODES.join(', ')} (default combined); --mode is the same
   --model-card FILE  also write a model card from the metrics (e.g. docs/model-card.md)
-  --ablation         also run the rules, embeddings-only and hybrid variants and compare them
+  --ablation         also run ${ABLATION.join(', ')} on the same records and compare them
   --floors FILE      check the quality gate (e.g. eval/floors.json); exit 1 if a floor is not met
   --resamples N      bootstrap resamples for the intervals (default 1000)
 `;
@@ -79,7 +82,8 @@ export async function run(args: string[], deps: { createScreener?: ScreenerFacto
       options: {
         dataset: { type: 'string' },
         out: { type: 'string', default: 'out/eval' },
-        mode: { type: 'string', default: 'rules' },
+        variant: { type: 'string' },
+        mode: { type: 'string' },
         'model-card': { type: 'string' },
         ablation: { type: 'boolean', default: false },
         floors: { type: 'string' },
@@ -95,12 +99,13 @@ export async function run(args: string[], deps: { createScreener?: ScreenerFacto
     process.stdout.write(USAGE);
     return 0;
   }
-  const mode = values.mode;
+  const requested = values.variant ?? values.mode ?? 'combined';
   const resamples = values.resamples === undefined ? undefined : Number(values.resamples);
-  if (!values.dataset || (mode !== 'rules' && mode !== 'hybrid') || (resamples !== undefined && !(Number.isInteger(resamples) && resamples > 0))) {
-    process.stderr.write(`${!values.dataset ? '--dataset is required' : mode !== 'rules' && mode !== 'hybrid' ? `unknown --mode ${mode}` : '--resamples must be a positive integer'}\n${USAGE}`);
+  if (!values.dataset || !isMode(requested) || (resamples !== undefined && !(Number.isInteger(resamples) && resamples > 0))) {
+    process.stderr.write(`${!values.dataset ? '--dataset is required' : !isMode(requested) ? `unknown --variant ${requested}` : '--resamples must be a positive integer'}\n${USAGE}`);
     return 2;
   }
+  const mode: ScreenerMode = requested;
 
   let raw: Buffer;
   let floors;
@@ -112,7 +117,19 @@ export async function run(args: string[], deps: { createScreener?: ScreenerFacto
     return 2;
   }
 
-  const { records, problems } = parseLabelledJsonl(raw.toString('utf8'));
+  // Real posts: labels by id and hash here, texts in the shared pool (never in the repository).
+  const labelsOnly = isLabelsOnly(raw.toString('utf8').split('\n', 1)[0] ?? '');
+  let parsed: { records: LabelledRecord[]; problems: LineProblem[] };
+  if (labelsOnly) {
+    const real = loadRealPosts(values.dataset);
+    if (!real.ok) {
+      process.stdout.write(`skipped ${values.dataset}: ${real.reason}\n`);
+      return 0;
+    }
+    if (real.missing) process.stderr.write(`${real.missing} labelled post(s) have no matching text (absent or changed); left out\n`);
+    parsed = { records: real.records, problems: [] };
+  } else parsed = parseLabelledJsonl(raw.toString('utf8'));
+  const { records, problems } = parsed;
   for (const p of problems) process.stderr.write(`${JSON.stringify(p)}\n`);
   if (records.length === 0) {
     process.stderr.write(`no valid labelled records in ${values.dataset}\n`);
@@ -125,9 +142,13 @@ export async function run(args: string[], deps: { createScreener?: ScreenerFacto
     opened.push(screener);
     let variants: Record<string, ScreenerLike> | undefined;
     if (values.ablation) {
-      // rules-only vs embeddings-only (semantic evidence and pooled embedding, no rules) vs hybrid.
-      variants = { [mode]: screener };
-      for (const other of (['rules', 'embeddings', 'hybrid'] as const).filter((m) => m !== mode)) {
+      // Today's practice (keyword search) and each stage alone beside the screener, on the same records.
+      variants = {};
+      for (const other of ABLATION.includes(mode) ? ABLATION : [...ABLATION, mode]) {
+        if (other === mode) {
+          variants[other] = screener;
+          continue;
+        }
         try {
           const s = await createScreener({ mode: other });
           opened.push(s);
@@ -144,6 +165,7 @@ export async function run(args: string[], deps: { createScreener?: ScreenerFacto
       variants,
       bootstrap: resamples ? { resamples } : undefined,
       dataset: { path: values.dataset, sha256: createHash('sha256').update(raw).digest('hex') },
+      redact: labelsOnly,
     });
     const written = await writeEvaluation(values.out, evaluation);
     const m = evaluation.metrics;

@@ -24,7 +24,7 @@ import {
 } from '../jobs/rescreen.ts';
 import { runWorker } from '../jobs/worker.ts';
 import { loadCatalogue } from '../rules/compile.ts';
-import { createScreener } from '../screening/pipeline.ts';
+import { createScreener } from '../screening/factory.ts';
 import { createLogger } from '../server/logger.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { parseOptions, UsageError } from './args.ts';

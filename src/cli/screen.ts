@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
-import { createScreener } from '../screening/pipeline.ts';
+import { createScreener } from '../screening/factory.ts';
 import { parseRecord } from '../screening/record.ts';
 import { parseOptions, UsageError } from './args.ts';
 

@@ -12,7 +12,7 @@ import type PgBoss from 'pg-boss';
 import type { Catalogue } from '../rules/compile.ts';
 import { classify } from '../screening/explain.ts';
 import { normaliserFor } from '../screening/normalise.ts';
-import type { Screener } from '../screening/pipeline.ts';
+import type { Screener } from '../screening/types.ts';
 import type { RecordInput } from '../screening/record.ts';
 import type { ScreeningResult } from '../screening/types.ts';
 import { screenSafely } from '../server/ingest.ts';

@@ -3,7 +3,7 @@
 // run is finished; without, it serves until stopped.
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Screener } from '../screening/pipeline.ts';
+import type { Screener } from '../screening/types.ts';
 import type { Store } from '../store/database.ts';
 import { ensureQueue, openBoss, rescreenQueue, type RescreenJob } from './boss.ts';
 import { DEFAULT_JOB_TIMEOUT_SECONDS, finishIfDone, processBatch } from './rescreen.ts';

@@ -53,16 +53,22 @@ export function notesFor(r: Partial, recordedAs: RecordedAs, relationship: strin
 
 const codesOf = (inds: Indicator[]) => [...new Set(inds.filter((i) => isCounted(i) && i.category === 'behaviour').map((i) => i.label.toLowerCase()))];
 
-export function recommendationFor(r: Partial, recordedAs: RecordedAs, flags: FlagCode[]): string {
+/** `modelEvidence`: the text model found clauses that read as stalking (named when the rules name no behaviour). */
+export function recommendationFor(r: Partial, recordedAs: RecordedAs, flags: FlagCode[], modelEvidence = false): string {
   const behaviours = codesOf(r.indicators).slice(0, 3);
+  const modelSaw = modelEvidence ? 'the text model reads stalking conduct in the clauses it marks' : '';
   const occasions = r.course_of_conduct.occasions_min;
   const recorded = recordedAs.label ? `recorded as ${recordedAs.label.toLowerCase()}` : 'with no recorded classification';
   const parts: string[] = [];
   if (flags.includes('POSSIBLE_S4A')) {
     const limbs = [r.s4a.limb_i.met ? `fear of violence on ${r.s4a.limb_i.occasions} occasions` : null, r.s4a.limb_ii.met ? 'serious alarm or distress affecting daily life' : null].filter(Boolean);
-    parts.push(`Review as possible s4A stalking, ${recorded}: a course of conduct (${occasions}+ occasions: ${behaviours.join('; ')}) with ${limbs.join(' and ')}.`);
+    parts.push(
+      behaviours.length && limbs.length
+        ? `Review as possible s4A stalking, ${recorded}: a course of conduct (${occasions}+ occasions: ${behaviours.join('; ')}) with ${limbs.join(' and ')}.`
+        : `Review as possible s4A stalking, ${recorded}: ${behaviours.length ? behaviours.join('; ') : modelSaw || 'stalking conduct'}${limbs.length ? ` with ${limbs.join(' and ')}` : ', and its effect on the victim may meet s4A'}.`,
+    );
   } else if (flags.includes('MISSED_STALKING')) {
-    parts.push(`Review as possible stalking (s2A), ${recorded}: ${occasions >= 2 ? `${occasions}+ occasions of ` : ''}${behaviours.join('; ') || 'stalking behaviour'}.`);
+    parts.push(`Review as possible stalking (s2A), ${recorded}: ${behaviours.length ? `${occasions >= 2 ? `${occasions}+ occasions of ` : ''}${behaviours.join('; ')}` : modelSaw || 'stalking behaviour'}.`);
   } else if (r.stalking_flag) {
     parts.push(`Already ${recorded}; the text supports a course of stalking conduct (${occasions}+ occasions).`);
   } else if (behaviours.length) {

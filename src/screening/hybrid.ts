@@ -22,7 +22,8 @@ import { courseOfConduct } from './conduct.ts';
 import { matchOwners } from './match.ts';
 import { classify, flagsFor, notesFor, recommendationFor } from './explain.ts';
 import { normaliserFor, toOriginal, type NormalisedText } from './normalise.ts';
-import { analyse, type Analysis, type Screener } from './pipeline.ts';
+import { analyse, type Analysis } from './pipeline.ts';
+import type { Screener } from './types.ts';
 import { FEATURES, features, loadScorer, type FeatureVector, type ScorerModel } from './score.ts';
 import type { Indicator, ScreeningRecord, ScreeningResult } from './types.ts';
 

@@ -1,49 +1,29 @@
-// The screening pipeline, a library first: the CLI, API, queue and harness are thin layers on it.
+// The rules stage of the screening pipeline, a library first: the CLI, API, queue and harness are
+// thin layers on it, and factory.ts builds every screener from the stages.
 //   normalise -> sentences -> match -> context -> course of conduct -> FOUR -> s4A -> risk -> score -> explain
+// The text model (text-model.ts) and the combining scorer (combine.ts) follow it in the default screener.
 import { loadCatalogue, type Catalogue } from '../rules/compile.ts';
 import { assessRisk, assessS4a, fourScores } from './assess.ts';
 import { applyContext, findCues } from './context.ts';
 import { courseOfConduct } from './conduct.ts';
-import { classify, flagsFor, notesFor, recommendationFor } from './explain.ts';
+import { classify, flagsFor, notesFor, recommendationFor, type RecordedAs } from './explain.ts';
 import { findMentions, matchCatalogue } from './match.ts';
 import { normaliserFor, toOriginal } from './normalise.ts';
-import { features, loadScorer, probability, type FeatureVector, type ScorerModel } from './score.ts';
+import { features, probability, type FeatureVector, type ScorerModel } from './score.ts';
 import { splitSentences } from './sentences.ts';
-import type { Indicator, ScreeningRecord, ScreeningResult } from './types.ts';
-
-export interface ScreenerOptions {
-  /** Folder of rule catalogue YAML files (default: src/rules/catalogue). Tests pass a fixture folder. */
-  catalogueDir?: string;
-  /** Override the operating thresholds (default: from the scorer model file). */
-  thresholds?: { stalking: number; s4a: number };
-  /**
-   * 'rules' (default), 'hybrid' (rules + semantic indicators + trained scorer, needs the embedding
-   * model and models/hybrid-scorer.json) or 'embeddings' (the ablation: semantic evidence and the
-   * pooled embedding alone, no rules in the score).
-   */
-  mode?: 'rules' | 'hybrid' | 'embeddings';
-  /** Scorer weights (default: models/scorer-rules.json, else the built-in defaults). */
-  scorer?: ScorerModel;
-  /** Rules mode only: screen on a worker thread (threaded.ts), as the server does. */
-  thread?: boolean;
-}
-
-export interface Screener {
-  screen(record: ScreeningRecord): Promise<ScreeningResult>;
-  readonly thresholds: { stalking: number; s4a: number };
-  readonly versions: ScreeningResult['versions'];
-  close(): Promise<void>;
-}
+import type { Indicator, Screener, ScreeningRecord, ScreeningResult, Thresholds } from './types.ts';
 
 export interface Analysis {
   result: ScreeningResult;
   features: FeatureVector;
+  /** What the record is recorded as, classified: later stages recompute flags against it. */
+  recordedAs: RecordedAs;
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
 /** Screens one record with the rules alone, synchronously. Pure: the same input gives the same output. */
-export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: ScorerModel, thresholds: { stalking: number; s4a: number }): Analysis {
+export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: ScorerModel, thresholds: Thresholds): Analysis {
   const normalise = normaliserFor(catalogue);
   const n = normalise(record.text);
   const toSpan = (start: number, end: number) => toOriginal(n, start, end);
@@ -117,23 +97,11 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
     recommendation: recommendationFor(partial, recordedAs, flags),
     versions: { rules: catalogue.version, model: 'none', scorer: scorer.id },
   };
-  return { result, features: x };
+  return { result, features: x, recordedAs };
 }
 
-export async function createScreener(options: ScreenerOptions = {}): Promise<Screener> {
-  if (options.mode === 'hybrid' || options.mode === 'embeddings') {
-    // Loaded only when asked for: rules mode never starts the embedding worker. Fails with a clear
-    // message when the embedding model or models/hybrid-scorer.json is missing or broken.
-    const { createHybridScreener } = await import('./hybrid.ts');
-    return createHybridScreener({ variant: options.mode, catalogueDir: options.catalogueDir, thresholds: options.thresholds, rulesScorer: options.scorer });
-  }
-  const scorer = options.scorer ?? loadScorer();
-  const thresholds = options.thresholds ?? { stalking: scorer.stalking.threshold, s4a: scorer.s4a.threshold };
-  if (options.thread) {
-    const { createThreadedScreener } = await import('./threaded.ts');
-    return createThreadedScreener({ catalogueDir: options.catalogueDir, scorer, thresholds });
-  }
-  const catalogue = loadCatalogue(options.catalogueDir);
+/** The rules alone, in this thread. */
+export function createRulesScreener(catalogue: Catalogue, scorer: ScorerModel, thresholds: Thresholds): Screener {
   return {
     thresholds,
     versions: { rules: catalogue.version, model: 'none', scorer: scorer.id },

@@ -1,40 +1,43 @@
-// Rules screening on a worker thread, behind the same Screener interface. The server's thread then
+// Screening (rules, or the default rules + text model) on a worker thread, behind the same Screener interface. The server's thread then
 // spends no time matching; measured in the server, a record's screening took about twice as long
 // on the request thread as in a loop of screenings alone, its tables evicted by the request work
 // in between (README, Speed). If the thread dies, the requests in flight fail (the ingest path
 // stores such records as SCREENING_FAILED) and the next record starts a new thread.
 import type { Worker } from 'node:worker_threads';
 import { PendingReplies, startTypeScriptWorker } from '../worker-thread.ts';
-import type { Screener } from './pipeline.ts';
 import type { ScorerModel } from './score.ts';
-import type { ScreeningRecord, ScreeningResult } from './types.ts';
+import type { Screener, ScreeningRecord, ScreeningResult, Thresholds } from './types.ts';
 import type { ScreeningOutcome, ScreeningRequest, ScreeningStatus, ScreeningWorkerConfig } from './worker.ts';
 
 export interface ThreadedScreenerOptions {
+  /** 'rules' alone, or 'combined' (the default screener: rules and the text model). */
+  mode: 'rules' | 'combined';
   catalogueDir?: string;
   scorer: ScorerModel;
-  thresholds: { stalking: number; s4a: number };
+  thresholds?: Thresholds;
   /** The thread's entry module (default ./worker.ts); tests give one that can be made to crash. */
   entry?: URL;
 }
 
 export async function createThreadedScreener(options: ThreadedScreenerOptions): Promise<Screener> {
-  const config: ScreeningWorkerConfig = { catalogueDir: options.catalogueDir, scorer: options.scorer, thresholds: options.thresholds };
+  const config: ScreeningWorkerConfig = { mode: options.mode, catalogueDir: options.catalogueDir, scorer: options.scorer, thresholds: options.thresholds };
   const replies = new PendingReplies<ScreeningResult>();
   let closed = false;
 
   let worker: Promise<Worker> | undefined;
-  // The thread loads the catalogue and reports its version, so this thread never loads it.
-  let catalogueVersion = '';
+  // The thread loads the stages and reports their versions and thresholds, so this thread never loads them.
+  let versions: ScreeningResult['versions'] = { rules: '', model: 'none', scorer: options.scorer.id };
+  let thresholds: Thresholds = options.thresholds ?? { stalking: options.scorer.stalking.threshold, s4a: options.scorer.s4a.threshold };
   const start = (): Promise<Worker> => {
     const thread = startTypeScriptWorker(options.entry ?? new URL('./worker.ts', import.meta.url), config);
     const ready = new Promise<Worker>((resolve, reject) => {
       thread.on('message', (message: ScreeningStatus | ScreeningOutcome[]) => {
         if (Array.isArray(message)) for (const outcome of message) settle(outcome);
         else if (message.type === 'ready') {
-          catalogueVersion = message.catalogueVersion;
+          versions = message.versions;
+          thresholds = message.thresholds;
           resolve(thread);
-        } else reject(new Error(`the screening thread failed to load the catalogue: ${message.message}`));
+        } else reject(new Error(`the screening thread failed to start: ${message.message}`));
       });
       thread.on('error', (err) => reject(err)); // followed by 'exit', which fails what is in flight
       thread.once('exit', (code) => {
@@ -74,8 +77,12 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
   await worker;
 
   return {
-    thresholds: options.thresholds,
-    versions: { rules: catalogueVersion, model: 'none', scorer: options.scorer.id },
+    get thresholds() {
+      return thresholds;
+    },
+    get versions() {
+      return versions;
+    },
     async screen(record: ScreeningRecord) {
       if (closed) throw new Error('the screener is closed');
       worker ??= start();

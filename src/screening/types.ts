@@ -33,7 +33,8 @@ export type IndicatorCategory =
   | 'ought_to_know' // told to stop, blocked, warned, order in force
   | 'digital' // digital lines of enquiry (§8.3)
   | 'dispute' // a genuine dispute (money, property, neighbours, child contact): context, never a rule-out
-  | 'conduct'; // persistence and frequency language
+  | 'conduct' // persistence and frequency language
+  | 'model'; // a clause the text model read as raising the score (src/screening/text-model.ts)
 
 /** ConText-style modifiers on one indicator mention, each with the cue that set it. */
 export interface ContextFlags {
@@ -56,8 +57,10 @@ export interface Indicator {
   category: IndicatorCategory;
   label: string;
   spans: Span[];
-  source: 'rule' | 'semantic';
+  source: 'rule' | 'semantic' | 'model';
   rule_id?: string;
+  /** Model evidence only: what this span added to the record's logit (stalking, or s4A for code MODEL_S4A). */
+  contribution?: number;
   /** Semantic matches only: cosine similarity to the closest exemplar. */
   similarity?: number;
   exemplar?: string;
@@ -115,6 +118,8 @@ export interface ScreeningResult {
   id: string;
   stalking_score: number;
   stalking_flag: boolean;
+  /** The score is at or above the priority band's threshold: the queue puts it first. */
+  stalking_priority?: boolean;
   s4a_score: number;
   s4a_flag: boolean;
   risk_level: RiskLevel;
@@ -131,4 +136,19 @@ export interface ScreeningResult {
   notes: string[];
   recommendation: string;
   versions: { rules: string; model: string; scorer: string };
+}
+
+/** Operating thresholds: a flag at or above `stalking` / `s4a`; the priority band at or above `priority`. */
+export interface Thresholds {
+  stalking: number;
+  s4a: number;
+  priority?: number;
+}
+
+/** What every screener gives: the CLI, API, queue and harness see only this. */
+export interface Screener {
+  screen(record: ScreeningRecord): Promise<ScreeningResult>;
+  readonly thresholds: Thresholds;
+  readonly versions: ScreeningResult['versions'];
+  close(): Promise<void>;
 }

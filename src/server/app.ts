@@ -14,7 +14,8 @@ import {
 } from 'fastify-type-provider-zod';
 import type { DestinationStream, Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { createScreener, type Screener } from '../screening/pipeline.ts';
+import { createScreener } from '../screening/factory.ts';
+import type { Screener } from '../screening/types.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { errorBody, errorsPlugin } from './errors.ts';
 import { IngestWriter } from './ingest.ts';

@@ -4,7 +4,7 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { Config } from '../config.ts';
 import type { RecordInput } from '../screening/record.ts';
-import type { Screener } from '../screening/pipeline.ts';
+import type { Screener } from '../screening/types.ts';
 import type { ScreeningRecord, ScreeningResult } from '../screening/types.ts';
 import type { Store } from '../store/database.ts';
 import { readIngestState, writeIngest, type IngestState, type IngestWrite, type ItemWrite, type ScreeningWrite, type VersionWrite } from '../store/ingest.ts';

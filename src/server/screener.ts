@@ -1,6 +1,6 @@
 // The screener loads in the background so the server can answer /healthz (and say "not ready" on
 // /readyz) while a model loads, instead of refusing connections.
-import type { Screener } from '../screening/pipeline.ts';
+import type { Screener } from '../screening/types.ts';
 import { ApiError } from './errors.ts';
 
 export class ScreenerHolder {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { consolePlugin } from '../../src/console/plugin.ts';
 import { COOKIE_NAME } from '../../src/console/session.ts';
 import { loadConfig } from '../../src/config.ts';
-import type { Screener } from '../../src/screening/pipeline.ts';
+import type { Screener } from '../../src/screening/types.ts';
 import type { Indicator, ScreeningRecord, ScreeningResult } from '../../src/screening/types.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { createKey } from '../../src/store/keys.ts';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseLabelledJsonl, run } from '../../src/cli/eval.ts';
-import type { ScreenerOptions } from '../../src/screening/pipeline.ts';
+import type { ScreenerOptions } from '../../src/screening/factory.ts';
 import { fakeScreener, type FakeOutput } from '../fixtures/eval/fake-screener.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

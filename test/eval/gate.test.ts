@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { checkGate, floorsSchema, loadFloors } from '../../eval/gate.ts';
 import { evaluate, type EvaluationMetrics } from '../../eval/harness.ts';
 import { parseLabelledJsonl } from '../../src/cli/eval.ts';
-import { createScreener, type ScreenerOptions } from '../../src/screening/pipeline.ts';
+import { createScreener, type ScreenerOptions } from '../../src/screening/factory.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const goldTest = path.join(root, 'datasets/gold/test.jsonl');

@@ -1,6 +1,6 @@
 // Whole-record behaviour of the screening pipeline: flags, spans, course of conduct, s4A, notes.
 import { describe, expect, it } from 'vitest';
-import { createScreener } from '../../src/screening/pipeline.ts';
+import { createScreener } from '../../src/screening/factory.ts';
 import type { ScreeningResult, Span } from '../../src/screening/types.ts';
 import { CRLF_EMOJI_LOG, HARD_NEGATIVES, POSITIVES } from './fixtures.ts';
 

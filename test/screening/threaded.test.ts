@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScreener, type Screener } from '../../src/screening/pipeline.ts';
+import { createScreener } from '../../src/screening/factory.ts';
+import type { Screener } from '../../src/screening/types.ts';
 import { loadScorer } from '../../src/screening/score.ts';
 import { createThreadedScreener } from '../../src/screening/threaded.ts';
 import type { ScreeningRecord } from '../../src/screening/types.ts';
@@ -59,6 +60,7 @@ describe('threaded screener', () => {
   it('fails the records in flight when its thread dies, and starts a new thread for the next record', async () => {
     const scorer = loadScorer();
     const crashing = await createThreadedScreener({
+      mode: 'rules',
       scorer,
       thresholds: local.thresholds,
       entry: new URL('../fixtures/crashing-screening-worker.ts', import.meta.url),

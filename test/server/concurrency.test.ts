@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { claimItem } from '../../src/store/queue.ts';
-import type { Screener } from '../../src/screening/pipeline.ts';
+import type { Screener } from '../../src/screening/types.ts';
 import { BACKENDS, createTestDatabase, keyFor, testApp, testScreener, uid, type TestDatabase } from './helpers.ts';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 180_000 });

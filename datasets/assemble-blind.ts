@@ -1,0 +1,116 @@
+// Assembles the blind-written corpus from its writers' batches, the second readers' labels and the
+// settled disagreements, and splits it BY WRITER (datasets/blind/split.json, fixed before any record
+// was written), so no test writer wrote training or development text.
+//   node --import tsx datasets/assemble-blind.ts --from DIR
+// DIR holds batches/W??.jsonl (writers, with their labels), checks/C??.jsonl (second readers, blind
+// to the writers' labels) and settled/*.jsonl (a third reader's decision where the two disagreed on
+// stalking or s4A). Writes datasets/blind/{train,dev,test}.jsonl, review.jsonl and agreement.json.
+// The staging folder is not part of the repository; what it held is all in these outputs.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { labelledRecordSchema, type LabelledRecord } from './schema.ts';
+
+const OUT = join(import.meta.dirname, 'blind');
+export type Split = 'train' | 'dev' | 'test';
+export const SPLIT_PATH = join(OUT, 'split.json');
+
+export function loadSplit(): Record<Split, string[]> {
+  return JSON.parse(readFileSync(SPLIT_PATH, 'utf8')).writers as Record<Split, string[]>;
+}
+
+type Labels = { label_stalking: boolean; label_s4a: boolean; label_risk: 'high' | 'medium' | 'standard'; rationale?: string };
+
+const readJsonl = <T>(path: string): T[] =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
+
+/** Cohen's kappa for two raters over the same items. */
+export function kappa<T>(a: T[], b: T[]): number {
+  const n = a.length;
+  const cats = [...new Set([...a, ...b])];
+  const po = a.filter((x, i) => x === b[i]).length / n;
+  const pe = cats.reduce((s, c) => s + (a.filter((x) => x === c).length / n) * (b.filter((x) => x === c).length / n), 0);
+  return pe === 1 ? 1 : (po - pe) / (1 - pe);
+}
+
+function main() {
+  const { values } = parseArgs({ options: { from: { type: 'string' } } });
+  if (!values.from) throw new Error('--from DIR is required');
+  const split = loadSplit();
+  const writerSplit = new Map<string, Split>();
+  for (const s of ['train', 'dev', 'test'] as const) for (const w of split[s]) writerSplit.set(w, s);
+
+  const checks = new Map<string, Labels & { checker: string }>();
+  for (const f of readdirSync(join(values.from, 'checks')).filter((f) => f.endsWith('.jsonl')).sort()) {
+    for (const c of readJsonl<Labels & { id: string }>(join(values.from, 'checks', f))) checks.set(c.id, { ...c, checker: f.replace('.jsonl', '') });
+  }
+  const settled = new Map<string, Labels & { by: string }>();
+  const settledDir = join(values.from, 'settled');
+  if (existsSync(settledDir)) {
+    for (const f of readdirSync(settledDir).filter((f) => f.endsWith('.jsonl')).sort()) {
+      for (const s of readJsonl<Labels & { id: string }>(join(settledDir, f))) settled.set(s.id, { ...s, by: f.replace('.jsonl', '') });
+    }
+  }
+
+  const out: Record<Split, LabelledRecord[]> = { train: [], dev: [], test: [] };
+  const review: unknown[] = [];
+  const pairs: { w: Labels; c: Labels }[] = [];
+  let unchecked = 0;
+  for (const f of readdirSync(join(values.from, 'batches')).filter((f) => /^W\d+\.jsonl$/.test(f)).sort()) {
+    const writer = f.replace('.jsonl', '');
+    const s = writerSplit.get(writer);
+    if (!s) throw new Error(`writer ${writer} is in no split`);
+    for (const raw of readJsonl<Record<string, unknown>>(join(values.from, 'batches', f))) {
+      const r = labelledRecordSchema.parse({ ...raw, writer });
+      const c = checks.get(r.id);
+      const w: Labels = { label_stalking: r.label_stalking, label_s4a: r.label_s4a, label_risk: r.label_risk ?? 'standard' };
+      let final: Labels = w;
+      let settledBy: string | null = null;
+      if (c) {
+        pairs.push({ w, c });
+        const disagree = c.label_stalking !== w.label_stalking || c.label_s4a !== w.label_s4a;
+        const decided = settled.get(r.id);
+        if (disagree && decided) {
+          final = { label_stalking: decided.label_stalking, label_s4a: decided.label_s4a, label_risk: decided.label_risk ?? w.label_risk };
+          settledBy = decided.by;
+        }
+      } else unchecked++;
+      const changed = final.label_stalking !== w.label_stalking || final.label_s4a !== w.label_s4a || final.label_risk !== w.label_risk;
+      const decided = settled.get(r.id);
+      const rationale = changed && decided?.rationale ? `${decided.rationale} (settled; the writer had: ${r.rationale ?? ''})` : r.rationale;
+      const scenario = final.label_stalking === r.label_stalking ? r.scenario : `${final.label_stalking ? 'positive' : 'hard_negative'}:relabelled_${(r.scenario ?? '').split(':')[1] ?? 'unknown'}`;
+      out[s].push(labelledRecordSchema.parse({ ...r, ...final, rationale, scenario }));
+      review.push({
+        id: r.id,
+        writer,
+        split: s,
+        writer_labels: w,
+        checker: c?.checker ?? null,
+        checker_labels: c ? { label_stalking: c.label_stalking, label_s4a: c.label_s4a, label_risk: c.label_risk } : null,
+        checker_rationale: c?.rationale ?? null,
+        settled_by: settledBy,
+        final: { label_stalking: final.label_stalking, label_s4a: final.label_s4a, label_risk: final.label_risk },
+      });
+    }
+  }
+  for (const s of ['train', 'dev', 'test'] as const) writeFileSync(join(OUT, `${s}.jsonl`), out[s].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(join(OUT, 'review.jsonl'), review.map((r) => JSON.stringify(r)).join('\n') + '\n');
+
+  const agree = (k: keyof Labels) => pairs.filter((p) => p.w[k] === p.c[k]).length;
+  const agreement = {
+    checked: pairs.length,
+    unchecked,
+    stalking: { agreed: agree('label_stalking'), share: agree('label_stalking') / pairs.length, kappa: kappa(pairs.map((p) => p.w.label_stalking), pairs.map((p) => p.c.label_stalking)) },
+    s4a: { agreed: agree('label_s4a'), share: agree('label_s4a') / pairs.length, kappa: kappa(pairs.map((p) => p.w.label_s4a), pairs.map((p) => p.c.label_s4a)) },
+    risk: { agreed: agree('label_risk'), share: agree('label_risk') / pairs.length, kappa: kappa(pairs.map((p) => p.w.label_risk), pairs.map((p) => p.c.label_risk)) },
+    disagreements_settled: [...settled.keys()].filter((id) => checks.has(id)).length,
+    labels_changed_by_settlement: review.filter((r) => (r as { settled_by: string | null }).settled_by).length,
+  };
+  writeFileSync(join(OUT, 'agreement.json'), `${JSON.stringify(agreement, null, 2)}\n`);
+  console.log(JSON.stringify({ train: out.train.length, dev: out.dev.length, test: out.test.length, ...agreement }, null, 2));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();

@@ -1,0 +1,122 @@
+// `npm run eval:all`: every evaluation set, each with the ablation (keyword search, rules, n-gram,
+// transformer, combined), through the same `eval` command a user runs on one set; then one summary
+// table (eval/results/summary.md and summary.json) and the quality gates.
+//   node --import tsx eval/all.ts [--out eval/results] [--resamples N]
+// The real-text set is skipped with a message when the real posts are not on this machine.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { run } from '../src/cli/eval.ts';
+import { num, pct } from './format.ts';
+import type { EvaluationMetrics } from './harness.ts';
+
+export interface EvalSet {
+  name: string;
+  dataset: string;
+  /** What the figures on this set may be used for. */
+  role: string;
+  floors?: string;
+  modelCard?: string;
+}
+
+export const SETS: EvalSet[] = [
+  { name: 'blind-test', dataset: 'datasets/blind/test.jsonl', role: 'test: blind-written, writers unseen in training', floors: 'eval/floors-blind.json', modelCard: 'docs/model-card.md' },
+  { name: 'real-posts-dev', dataset: 'datasets/real-posts/labels.jsonl', role: 'development: real public posts (thresholds may be studied here, weights never fitted)' },
+  { name: 'gold-test', dataset: 'datasets/gold/test.jsonl', role: 'test: the independent gold set', floors: 'eval/floors.json' },
+  { name: 'blind-dev', dataset: 'datasets/blind/dev.jsonl', role: 'development: the combining scorer and thresholds were fitted here' },
+  { name: 'synthetic', dataset: 'datasets/synthetic/dev.jsonl', role: 'training data of the text models: in-sample, never a claim' },
+];
+
+type Row = { set: string; role: string; variant: string; task: string; n: number; positives: number; recall: number; recallCi: [number, number]; precision: number; precisionCi: [number, number]; f2: number; ap: number; wss: number; ece: number; workload: number };
+
+export async function evaluateAll(outRoot: string, resamples?: number): Promise<{ rows: Row[]; failed: string[]; skipped: string[] }> {
+  const rows: Row[] = [];
+  const failed: string[] = [];
+  const skipped: string[] = [];
+  for (const set of SETS) {
+    if (!existsSync(set.dataset)) {
+      skipped.push(`${set.name}: ${set.dataset} is missing`);
+      continue;
+    }
+    const out = path.join(outRoot, set.name);
+    const args = ['--dataset', set.dataset, '--out', out, '--ablation'];
+    if (set.floors) args.push('--floors', set.floors);
+    if (set.modelCard) args.push('--model-card', set.modelCard);
+    if (resamples) args.push('--resamples', String(resamples));
+    process.stdout.write(`\n== ${set.name} (${set.role})\n`);
+    const code = await run(args);
+    const metricsPath = path.join(out, 'metrics.json');
+    if (!existsSync(metricsPath) || (await readFile(metricsPath, 'utf8')).length === 0) {
+      skipped.push(`${set.name}: not evaluated (see above)`);
+      continue;
+    }
+    const m = JSON.parse(await readFile(metricsPath, 'utf8')) as EvaluationMetrics;
+    if (m.dataset.path !== set.dataset) {
+      // A metrics.json left from an earlier run, not this one (the set was skipped).
+      skipped.push(`${set.name}: skipped`);
+      continue;
+    }
+    if (code !== 0) failed.push(set.name);
+    for (const [variant, v] of Object.entries(m.ablation?.variants ?? {})) {
+      for (const task of ['stalking', 's4a'] as const) {
+        const t = v[task];
+        rows.push({
+          set: set.name,
+          role: set.role,
+          variant,
+          task,
+          n: m.n,
+          positives: m[task].positives,
+          recall: t.recall,
+          recallCi: [t.ci.recall.lower, t.ci.recall.upper],
+          precision: t.precision,
+          precisionCi: [t.ci.precision.lower, t.ci.precision.upper],
+          f2: t.f2,
+          ap: t.average_precision,
+          wss: t.wss_at_95,
+          ece: t.ece,
+          workload: t.workload,
+        });
+      }
+    }
+  }
+  return { rows, failed, skipped };
+}
+
+export function summaryMarkdown(rows: Row[], skipped: string[]): string {
+  const lines = [
+    '# Evaluation summary',
+    '',
+    'Written by `npm run eval:all`. Each set evaluated with every variant by the same harness, at each variant\'s own operating thresholds (chosen on development data).',
+    'Recall and precision with 95% percentile-bootstrap intervals; F2 weighs recall four times as much as precision; AP average precision; WSS@95 work saved over sampling at 95% recall; ECE expected calibration error; workload the share of records flagged.',
+    '',
+  ];
+  for (const task of ['stalking', 's4a']) {
+    lines.push(`## ${task === 'stalking' ? 'Stalking' : 's4A'}`, '', '| set | variant | n | positives | recall [95% CI] | precision [95% CI] | F2 | AP | WSS@95 | ECE | workload |', '|---|---|---:|---:|---|---|---:|---:|---:|---:|---:|');
+    for (const r of rows.filter((x) => x.task === task)) {
+      lines.push(
+        `| ${r.set} | ${r.variant} | ${r.n} | ${r.positives} | ${pct(r.recall)} [${pct(r.recallCi[0])}, ${pct(r.recallCi[1])}] | ${pct(r.precision)} [${pct(r.precisionCi[0])}, ${pct(r.precisionCi[1])}] | ${num(r.f2, 3)} | ${num(r.ap, 3)} | ${pct(r.wss)} | ${num(r.ece, 3)} | ${pct(r.workload)} |`,
+      );
+    }
+    lines.push('');
+  }
+  lines.push('## Sets', '', ...SETS.map((s) => `- **${s.name}** (\`${s.dataset}\`): ${s.role}`), '');
+  if (skipped.length) lines.push('Skipped in this run:', '', ...skipped.map((s) => `- ${s}`), '');
+  return `${lines.join('\n')}\n`;
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { out: { type: 'string', default: 'eval/results' }, resamples: { type: 'string' } } });
+  const { rows, failed, skipped } = await evaluateAll(values.out, values.resamples ? Number(values.resamples) : undefined);
+  await mkdir(values.out, { recursive: true });
+  await writeFile(path.join(values.out, 'summary.json'), `${JSON.stringify({ rows, skipped }, null, 2)}\n`);
+  await writeFile(path.join(values.out, 'summary.md'), summaryMarkdown(rows, skipped));
+  process.stdout.write(`\nwrote ${path.join(values.out, 'summary.md')}${skipped.length ? `\nskipped: ${skipped.join('; ')}` : ''}\n`);
+  if (failed.length) {
+    process.stdout.write(`quality gate or evaluation FAILED on: ${failed.join(', ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

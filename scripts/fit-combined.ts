@@ -1,0 +1,173 @@
+// Fits the default screener's combining scorer (models/combined-scorer.json) on DEVELOPMENT data
+// only: the blind-written dev split and the gold dev split. No test split and no real post is read.
+//   node --import tsx scripts/fit-combined.ts [--recall 0.95] [--s4a-recall 0.9] [--priority-precision 0.9]
+//
+// 1. Screens every dev record with the rules (their own scorer) and the text models.
+// 2. A logistic model per task over four inputs: the rules' stalking and s4A log-odds and the
+//    transformer's two logits (combine.ts COMBINED_FEATURES), L2, by gradient descent.
+// 3. Thresholds, recall first, from out-of-fold predictions (5 folds), so a threshold is never chosen
+//    on a prediction the model was fitted on: the stalking flag at the highest threshold whose recall
+//    reaches the target; the priority band at the lowest threshold whose precision reaches its target.
+//    The text models read alone (the ablation's rows) get thresholds by the same rule.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { labelledRecordSchema, type LabelledRecord } from '../datasets/schema.ts';
+import { unlabelled } from '../eval/harness.ts';
+import { loadCatalogue } from '../src/rules/compile.ts';
+import { COMBINED_FEATURES, COMBINED_SCORER_PATH, combinedFeatures, type CombinedFeatures, type CombinedModel } from '../src/screening/combine.ts';
+import { analyse } from '../src/screening/pipeline.ts';
+import { loadScorer } from '../src/screening/score.ts';
+import { loadNgramModel, loadTextEncoder, type TextScore } from '../src/screening/text-model.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+export const DEV_SETS = ['datasets/blind/dev.jsonl', 'datasets/gold/dev.jsonl'];
+
+const { values } = parseArgs({
+  options: {
+    recall: { type: 'string', default: '0.95' },
+    's4a-recall': { type: 'string', default: '0.9' },
+    'priority-precision': { type: 'string', default: '0.9' },
+  },
+});
+const target = { stalking: Number(values.recall), s4a: Number(values['s4a-recall']), priority: Number(values['priority-precision']) };
+
+const read = (path: string): LabelledRecord[] =>
+  readFileSync(join(ROOT, path), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => labelledRecordSchema.parse(JSON.parse(l)));
+
+type Row = { x: number[]; y: boolean };
+
+function fit(rows: Row[], l2 = 0.01, iterations = 3000, rate = 0.3): { bias: number; weights: number[] } {
+  const d = rows[0]!.x.length;
+  const w = new Array<number>(d).fill(0);
+  let b = 0;
+  for (let it = 0; it < iterations; it++) {
+    const g = new Array<number>(d).fill(0);
+    let gb = 0;
+    for (const r of rows) {
+      const z = r.x.reduce((s, v, i) => s + v * w[i]!, b);
+      const err = 1 / (1 + Math.exp(-z)) - (r.y ? 1 : 0);
+      gb += err;
+      r.x.forEach((v, i) => (g[i]! += err * v));
+    }
+    b -= (rate * gb) / rows.length;
+    for (let i = 0; i < d; i++) w[i]! -= rate * (g[i]! / rows.length + l2 * w[i]!);
+  }
+  const round = (v: number) => Math.round(v * 10000) / 10000;
+  return { bias: round(b), weights: w.map(round) };
+}
+
+const prob = (m: { bias: number; weights: number[] }, x: number[]) => 1 / (1 + Math.exp(-x.reduce((s, v, i) => s + v * m.weights[i]!, m.bias)));
+
+/** Out-of-fold probabilities: each record scored by a model fitted without its fold. */
+function outOfFold(rows: Row[], folds = 5): number[] {
+  const out = new Array<number>(rows.length);
+  for (let f = 0; f < folds; f++) {
+    const model = fit(rows.filter((_, i) => i % folds !== f));
+    rows.forEach((r, i) => {
+      if (i % folds === f) out[i] = prob(model, r.x);
+    });
+  }
+  return out;
+}
+
+/** The highest threshold whose recall reaches the target. */
+function thresholdForRecall(p: number[], y: boolean[], want: number): number {
+  const pos = p.filter((_, i) => y[i]).sort((a, b) => b - a);
+  const k = Math.max(0, Math.ceil(want * pos.length) - 1);
+  return Math.floor(pos[k]! * 10000) / 10000;
+}
+
+/** The lowest threshold at which precision reaches the target (over thresholds at the scores). */
+function thresholdForPrecision(p: number[], y: boolean[], want: number, floor: number): number {
+  const candidates = [...new Set(p)].filter((t) => t > floor).sort((a, b) => a - b);
+  for (const t of candidates) {
+    const flagged = p.map((v) => v >= t);
+    const tp = flagged.filter((f, i) => f && y[i]).length;
+    const n = flagged.filter(Boolean).length;
+    if (n > 0 && tp / n >= want) return Math.floor(t * 10000) / 10000;
+  }
+  return Math.max(floor, 0.99);
+}
+
+function figures(p: number[], y: boolean[], t: number) {
+  const flagged = p.map((v) => v >= t);
+  const tp = flagged.filter((f, i) => f && y[i]).length;
+  const n = flagged.filter(Boolean).length;
+  const pos = y.filter(Boolean).length;
+  const r3 = (v: number) => Math.round(v * 1000) / 1000;
+  return { n: p.length, positives: pos, recall: r3(tp / Math.max(1, pos)), precision: r3(tp / Math.max(1, n)), workload: r3(n / p.length) };
+}
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(join(ROOT, path))).digest('hex');
+
+async function main() {
+  const catalogue = loadCatalogue();
+  const scorer = loadScorer();
+  const rulesThresholds = { stalking: scorer.stalking.threshold, s4a: scorer.s4a.threshold };
+  const encoder = await loadTextEncoder();
+  const ngram = await loadNgramModel();
+
+  const records: { set: string; r: LabelledRecord }[] = DEV_SETS.flatMap((set) => read(set).map((r) => ({ set, r })));
+  const texts = records.map(({ r }) => r.text);
+  const [enc, ng] = await Promise.all([encoder.score(texts), ngram.score(texts)]);
+  const x: CombinedFeatures[] = records.map(({ r }, i) => combinedFeatures(analyse(unlabelled(r), catalogue, scorer, rulesThresholds).result, enc[i]!));
+  const vec = (f: CombinedFeatures) => COMBINED_FEATURES.map((k) => f[k]);
+  const y = { stalking: records.map(({ r }) => r.label_stalking), s4a: records.map(({ r }) => r.label_s4a) };
+
+  const heads = {
+    stalking: fit(x.map((f, i) => ({ x: vec(f), y: y.stalking[i]! }))),
+    s4a: fit(x.map((f, i) => ({ x: vec(f), y: y.s4a[i]! }))),
+  };
+  const oof = {
+    stalking: outOfFold(x.map((f, i) => ({ x: vec(f), y: y.stalking[i]! }))),
+    s4a: outOfFold(x.map((f, i) => ({ x: vec(f), y: y.s4a[i]! }))),
+  };
+  oof.s4a = oof.s4a.map((v, i) => Math.min(v, oof.stalking[i]!));
+  const thresholds = {
+    stalking: thresholdForRecall(oof.stalking, y.stalking, target.stalking),
+    s4a: thresholdForRecall(oof.s4a, y.s4a, target.s4a),
+    priority: 0,
+  };
+  thresholds.priority = thresholdForPrecision(oof.stalking, y.stalking, target.priority, thresholds.stalking);
+
+  const alone = (scores: TextScore[]) => {
+    const ps = scores.map((s) => s.stalking);
+    const p4 = scores.map((s, i) => Math.min(s.s4a, ps[i]!));
+    return { stalking: thresholdForRecall(ps, y.stalking, target.stalking), s4a: thresholdForRecall(p4, y.s4a, target.s4a) };
+  };
+  const textOnly = { transformer: alone(enc), ngram: alone(ng) };
+
+  const development: Record<string, unknown> = {};
+  for (const set of DEV_SETS) {
+    const idx = records.map((rec, i) => (rec.set === set ? i : -1)).filter((i) => i >= 0);
+    const pick = <T>(a: T[]) => idx.map((i) => a[i]!);
+    development[set] = {
+      note: 'out-of-fold (5 folds over both dev sets) at the chosen thresholds',
+      stalking: figures(pick(oof.stalking), pick(y.stalking), thresholds.stalking),
+      stalking_priority: figures(pick(oof.stalking), pick(y.stalking), thresholds.priority),
+      s4a: figures(pick(oof.s4a), pick(y.s4a), thresholds.s4a),
+      transformer_alone: figures(pick(enc.map((s) => s.stalking)), pick(y.stalking), textOnly.transformer.stalking),
+      ngram_alone: figures(pick(ng.map((s) => s.stalking)), pick(y.stalking), textOnly.ngram.stalking),
+    };
+  }
+
+  const model: CombinedModel = {
+    id: `combined-${new Date().toISOString().slice(0, 10)}-${createHash('sha256').update(JSON.stringify(heads)).digest('hex').slice(0, 8)}`,
+    fitted_on: DEV_SETS.map((s) => `${s} (sha256 ${sha256(s).slice(0, 12)})`),
+    text_model: { id: encoder.id, version: encoder.version },
+    stalking: heads.stalking,
+    s4a: heads.s4a,
+    thresholds,
+    text_only: textOnly,
+    development: { targets: target, features: COMBINED_FEATURES, ...development },
+  };
+  writeFileSync(COMBINED_SCORER_PATH, `${JSON.stringify(model, null, 2)}\n`);
+  console.log(JSON.stringify({ heads, thresholds, textOnly, development }, null, 2));
+}
+
+await main();

@@ -1,0 +1,134 @@
+// The combining scorer of the default screener: the rules' evidence and the text model's reading,
+// weighed by a small logistic model fitted on development data only (scripts/fit-combined.ts,
+// models/combined-scorer.json). Its thresholds are recall-first: the flag threshold was chosen on
+// development data for stalking recall of at least 0.95, and a higher priority band orders the queue.
+//
+// Every flag is explained: the rule indicators keep their spans, and the clauses the text model
+// read as raising the score become indicators with source "model" and their contribution.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { flagsFor, notesFor, recommendationFor } from './explain.ts';
+import type { Analysis } from './pipeline.ts';
+import type { ClauseContribution, TextScore } from './text-model.ts';
+import type { Indicator, ScreeningRecord, ScreeningResult, Thresholds } from './types.ts';
+
+export const COMBINED_SCORER_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'combined-scorer.json');
+
+/** The inputs of the combining scorer, in the order of its weights. */
+export const COMBINED_FEATURES = ['rules_stalking', 'rules_s4a', 'text_stalking', 'text_s4a'] as const;
+export type CombinedFeatures = Record<(typeof COMBINED_FEATURES)[number], number>;
+
+const headSchema = z.object({ bias: z.number(), weights: z.array(z.number()).length(COMBINED_FEATURES.length) });
+const thresholdsSchema = z.object({ stalking: z.number().min(0).max(1), s4a: z.number().min(0).max(1), priority: z.number().min(0).max(1) });
+export const combinedModelSchema = z.object({
+  id: z.string().min(1),
+  fitted_on: z.array(z.string()),
+  text_model: z.object({ id: z.string(), version: z.string() }),
+  stalking: headSchema,
+  s4a: headSchema,
+  thresholds: thresholdsSchema,
+  /** Operating thresholds of the text models read alone (the ablation's transformer and n-gram rows). */
+  text_only: z.record(z.string(), z.object({ stalking: z.number(), s4a: z.number() })),
+  development: z.unknown().optional(),
+});
+export type CombinedModel = z.infer<typeof combinedModelSchema>;
+
+export function loadCombinedModel(path = COMBINED_SCORER_PATH): CombinedModel {
+  if (!existsSync(path)) throw new Error(`combined scorer ${path} is missing. Fit it with \`node --import tsx scripts/fit-combined.ts\`.`);
+  const parsed = combinedModelSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`combined scorer ${path} is broken: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
+}
+
+const clampLogit = (p: number) => {
+  const q = Math.min(Math.max(p, 1e-4), 1 - 1e-4);
+  return Math.log(q / (1 - q));
+};
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+const round = (x: number) => Math.round(x * 10000) / 10000;
+
+export function combinedFeatures(rules: ScreeningResult, text: TextScore): CombinedFeatures {
+  return {
+    rules_stalking: clampLogit(rules.stalking_score),
+    rules_s4a: clampLogit(rules.s4a_score),
+    text_stalking: Math.max(-12, Math.min(12, text.logits.stalking)),
+    text_s4a: Math.max(-12, Math.min(12, text.logits.s4a)),
+  };
+}
+
+export function headLogit(head: CombinedModel['stalking'], x: CombinedFeatures): number {
+  return COMBINED_FEATURES.reduce((z, f, i) => z + head.weights[i]! * x[f], head.bias);
+}
+
+/** Clauses that raised the score, as indicators: at most `max`, each adding at least `min` to the logit. */
+export function modelEvidence(clauses: readonly ClauseContribution[], scale: number, code: 'MODEL_STALKING' | 'MODEL_S4A', options: { max?: number; min?: number; atLeastOne?: boolean } = {}): Indicator[] {
+  const { max = 3, min = 0.25, atLeastOne = false } = options;
+  const picked = clauses.filter((c) => c.contribution * scale >= min).slice(0, max);
+  if (picked.length === 0 && atLeastOne && clauses.length && clauses[0]!.contribution > 0) picked.push(clauses[0]!);
+  const what = code === 'MODEL_STALKING' ? 'stalking' : 's4A';
+  return picked.map((c) => ({
+    code,
+    category: 'model',
+    label: `Text model: read as ${what}`,
+    spans: [c.span],
+    source: 'model',
+    weight: round(c.contribution * scale),
+    contribution: round(c.contribution * scale),
+    reason: `the text model read this clause as ${what} conduct (it added ${round(c.contribution * scale).toFixed(2)} to the ${what} score's log-odds)`,
+  }));
+}
+
+/**
+ * The default screener's result: the rules' analysis, rescored with the text model, flags and the
+ * recommendation recomputed at the combined thresholds. `scoreWith: 'text'` is the ablation's
+ * model-alone row: the text model's own calibrated probability, with only its own evidence.
+ */
+export function combine(
+  record: ScreeningRecord,
+  analysis: Analysis,
+  text: TextScore,
+  model: CombinedModel,
+  thresholds: Thresholds,
+  options: { scoreWith?: 'combined' | 'text'; textModel: { id: string; version: string } },
+): ScreeningResult {
+  const rules = analysis.result;
+  let stalkingScore: number;
+  let s4aScore: number;
+  let scale = { stalking: 1, s4a: 1 };
+  if (options.scoreWith === 'text') {
+    stalkingScore = text.stalking;
+    s4aScore = Math.min(text.s4a, stalkingScore);
+  } else {
+    const x = combinedFeatures(rules, text);
+    stalkingScore = sigmoid(headLogit(model.stalking, x));
+    // s4A is stalking plus impact: its probability cannot exceed that of stalking.
+    s4aScore = Math.min(sigmoid(headLogit(model.s4a, x)), stalkingScore);
+    scale = { stalking: model.stalking.weights[2]!, s4a: model.s4a.weights[3]! };
+  }
+  const stalking_flag = stalkingScore >= thresholds.stalking;
+  const s4a_flag = s4aScore >= thresholds.s4a;
+  const ruleIndicators = options.scoreWith === 'text' ? [] : rules.indicators;
+  // A flag without a span would be a bug: a flagged record always shows the model's strongest clause.
+  const evidence = [
+    ...modelEvidence(text.clauses, scale.stalking, 'MODEL_STALKING', { atLeastOne: stalking_flag }),
+    ...(s4a_flag || stalkingScore >= thresholds.stalking ? modelEvidence(text.s4aClauses, scale.s4a, 'MODEL_S4A', { max: 2, atLeastOne: s4a_flag }) : []),
+  ];
+  const indicators = [...ruleIndicators, ...evidence];
+  const partial = { stalking_flag, s4a_flag, risk: rules.risk, course_of_conduct: rules.course_of_conduct, s4a: rules.s4a, indicators };
+  const flags = flagsFor(partial, analysis.recordedAs);
+  return {
+    ...rules,
+    stalking_score: round(stalkingScore),
+    stalking_flag,
+    stalking_priority: thresholds.priority !== undefined && stalkingScore >= thresholds.priority,
+    s4a_score: round(s4aScore),
+    s4a_flag,
+    flags,
+    indicators,
+    notes: notesFor(partial, analysis.recordedAs, record.relationship),
+    recommendation: recommendationFor(partial, analysis.recordedAs, flags, evidence.some((e) => e.code === 'MODEL_STALKING')),
+    versions: { rules: rules.versions.rules, model: `${options.textModel.id}@${options.textModel.version}`, scorer: options.scoreWith === 'text' ? `${options.textModel.id}:alone` : model.id },
+  };
+}

@@ -1,0 +1,89 @@
+// The default screener's stages run over a batch of records: the rules (pipeline.ts) on each, the
+// text model (text-model.ts) on all of them in one onnxruntime call, then the combining scorer
+// (combine.ts). The same core runs in this thread or on the screening thread (worker.ts).
+import { loadCatalogue } from '../rules/compile.ts';
+import { combine, loadCombinedModel, type CombinedModel } from './combine.ts';
+import { analyse } from './pipeline.ts';
+import type { ScorerModel } from './score.ts';
+import { loadNgramModel, loadTextEncoder, type TextScorer } from './text-model.ts';
+import type { Screener, ScreeningRecord, ScreeningResult, Thresholds } from './types.ts';
+
+export type TextModelKind = 'transformer' | 'ngram';
+
+export interface CombinedCoreOptions {
+  catalogueDir?: string;
+  scorer: ScorerModel;
+  /** Default: models/combined-scorer.json. */
+  model?: CombinedModel;
+  /** Default: the combined scorer's (or, for a text model alone, its own) thresholds. */
+  thresholds?: Thresholds;
+  /** 'combined' (rules and text model, the default) or 'text' (the text model alone, for the ablation). */
+  scoreWith?: 'combined' | 'text';
+  textModel?: TextModelKind;
+}
+
+export interface BatchScreener {
+  readonly thresholds: Thresholds;
+  readonly versions: ScreeningResult['versions'];
+  screenBatch(records: readonly ScreeningRecord[]): Promise<ScreeningResult[]>;
+  close(): Promise<void>;
+}
+
+export async function createCombinedCore(options: CombinedCoreOptions): Promise<BatchScreener> {
+  const scoreWith = options.scoreWith ?? 'combined';
+  const kind = options.textModel ?? 'transformer';
+  if (scoreWith === 'combined' && kind !== 'transformer') throw new Error('the combining scorer was fitted with the transformer encoder');
+  const model = options.model ?? loadCombinedModel();
+  const catalogue = loadCatalogue(options.catalogueDir);
+  const text: TextScorer = kind === 'transformer' ? await loadTextEncoder() : await loadNgramModel();
+  if (scoreWith === 'combined' && (text.id !== model.text_model.id || text.version !== model.text_model.version)) {
+    await text.close();
+    throw new Error(
+      `combined scorer ${model.id} was fitted with text model ${model.text_model.id}@${model.text_model.version}, but models/ holds ${text.id}@${text.version}. ` +
+        'Refit it: node --import tsx scripts/fit-combined.ts',
+    );
+  }
+  const own = model.text_only[kind];
+  const thresholds: Thresholds =
+    options.thresholds ?? (scoreWith === 'combined' ? { ...model.thresholds } : { stalking: own?.stalking ?? 0.5, s4a: own?.s4a ?? 0.5 });
+  const rulesThresholds = { stalking: options.scorer.stalking.threshold, s4a: options.scorer.s4a.threshold };
+  const textModel = { id: text.id, version: text.version };
+  const versions = { rules: catalogue.version, model: `${text.id}@${text.version}`, scorer: scoreWith === 'combined' ? model.id : `${text.id}:alone` };
+  return {
+    thresholds,
+    versions,
+    async screenBatch(records) {
+      const analyses = records.map((r) => analyse(r, catalogue, options.scorer, rulesThresholds));
+      const scores = await text.score(records.map((r) => r.text));
+      return records.map((r, i) => combine(r, analyses[i]!, scores[i]!, model, thresholds, { scoreWith, textModel }));
+    },
+    close: () => text.close(),
+  };
+}
+
+/**
+ * A Screener over a batch core: records asked for in one turn of the event loop are screened
+ * together, so the text model runs once for all of them (a caller that wants the speed sends
+ * several records before awaiting them, as eval and the CLI do).
+ */
+export function batched(core: BatchScreener): Screener {
+  let pending: { record: ScreeningRecord; resolve: (r: ScreeningResult) => void; reject: (e: unknown) => void }[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    core.screenBatch(batch.map((p) => p.record)).then(
+      (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
+      (err) => batch.forEach((p) => p.reject(err)),
+    );
+  };
+  return {
+    thresholds: core.thresholds,
+    versions: core.versions,
+    screen(record) {
+      return new Promise((resolve, reject) => {
+        if (pending.push({ record, resolve, reject }) === 1) setImmediate(flush);
+      });
+    },
+    close: () => core.close(),
+  };
+}

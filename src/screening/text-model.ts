@@ -1,0 +1,295 @@
+// The text model stage: the project's own transformer encoder (models/text-encoder, trained at build
+// time by scripts/train-text-model.py, run here with onnxruntime), and the linear n-gram model it
+// was compared with (models/ngram-linear). Both read the words themselves, in any phrasing, beside
+// the rules.
+//
+// The encoder gives every token, per task, an attention logit a_t and a value v_t; the record's
+// logit is sum_t softmax(a)_t * v_t over all its tokens. The logit is therefore exactly the sum of
+// its tokens' contributions, and a clause's contribution is the sum over its tokens: the clauses
+// that raised the score most are the model's evidence, with no approximation.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ort from 'onnxruntime-node';
+import { z } from 'zod';
+import { splitSentences } from './sentences.ts';
+import { BUCKETS, GRAMS, NGRAM_BITS, ngramFeatures, tokenise, trigramBuckets, UNK, type Token } from './text-tokens.ts';
+import type { Span } from './types.ts';
+
+const MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
+export const TEXT_ENCODER_DIR = join(MODELS, 'text-encoder');
+export const NGRAM_DIR = join(MODELS, 'ngram-linear');
+
+/**
+ * The encoder reads at most this many words of a record (the rules read all of it). A 100 KB
+ * narrative has about 18,000; past this the cost grows with no gain in what a reviewer sees first.
+ */
+export const MAX_MODEL_TOKENS = 2048;
+/** Windows run together in one onnxruntime call: enough to amortise the call, small enough to pad little. */
+const BATCH_TOKENS = 8192;
+
+const calibrationSchema = z.object({ a: z.number(), b: z.number() });
+const manifestSchema = z.object({
+  id: z.string(),
+  /** The encoder's recipe: its window (tokens per window, the position table's length) is needed here. */
+  recipe: z.object({ window: z.number().int().positive().optional(), grams: z.number().int().optional(), buckets: z.number().int().optional() }).loose(),
+  version: z.string(),
+  calibration: z.object({ stalking: calibrationSchema, s4a: calibrationSchema }),
+  files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+  development: z.unknown().optional(),
+});
+export type TextModelManifest = z.infer<typeof manifestSchema> & Record<string, unknown>;
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** Reads a model folder's manifest and checks every file against its SHA-256; throws naming what is wrong. */
+export function verifiedManifest(dir: string): TextModelManifest {
+  const rebuild = 'Retrain with `/usr/bin/python3 scripts/train-text-model.py`, or restore the committed files (git checkout models/).';
+  const path = join(dir, 'manifest.json');
+  if (!existsSync(path)) throw new Error(`text model manifest ${path} is missing. ${rebuild}`);
+  const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`text model manifest ${path} is broken: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+  for (const [file, expected] of Object.entries(parsed.data.files)) {
+    const full = join(dir, file);
+    if (!existsSync(full)) throw new Error(`text model file ${full} is missing. ${rebuild}`);
+    if (sha256(full) !== expected) throw new Error(`text model file ${full} does not match its manifest checksum. ${rebuild}`);
+  }
+  return parsed.data as TextModelManifest;
+}
+
+export interface ClauseContribution {
+  span: Span;
+  /** What the clause added to the record's logit (negative: it lowered the score). */
+  contribution: number;
+}
+
+export interface TextScore {
+  /** Calibrated probabilities from this model alone. */
+  stalking: number;
+  s4a: number;
+  /** Raw logits, before calibration: what a combining scorer reads. */
+  logits: { stalking: number; s4a: number };
+  /** Clauses by what they added to the stalking logit, largest first (only those with words read). */
+  clauses: ClauseContribution[];
+  /** Clauses by what they added to the s4A logit, largest first. */
+  s4aClauses: ClauseContribution[];
+  /** Words read out of the record's words (the encoder stops at MAX_MODEL_TOKENS). */
+  tokensRead: number;
+  tokens: number;
+}
+
+export interface TextScorer {
+  readonly id: string;
+  readonly version: string;
+  score(texts: readonly string[]): Promise<TextScore[]>;
+  close(): Promise<void>;
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Sums per-token contributions into the text's clauses (the same boundaries the rules use). */
+export function clauseContributions(text: string, tokens: readonly Token[], perToken: ArrayLike<number>, count = tokens.length): ClauseContribution[] {
+  const clauses = splitSentences(text);
+  const sums = new Float64Array(clauses.length);
+  const seen = new Uint8Array(clauses.length);
+  let c = 0;
+  for (let i = 0; i < count; i++) {
+    const t = tokens[i]!;
+    while (c + 1 < clauses.length && clauses[c]!.end <= t.start) c++;
+    sums[c]! += perToken[i]!;
+    seen[c] = 1;
+  }
+  const out: ClauseContribution[] = [];
+  clauses.forEach((r, k) => {
+    if (!seen[k]) return;
+    // Trim the clause's own whitespace and separators so the span reads cleanly.
+    let start = r.start;
+    let end = r.end;
+    while (start < end && /[\s\-|]/.test(text[start]!)) start++;
+    while (end > start && /[\s\-|]/.test(text[end - 1]!)) end--;
+    out.push({ span: { start, end, text: text.slice(start, end) }, contribution: sums[k]! });
+  });
+  return out.sort((a, b) => b.contribution - a.contribution || a.span.start - b.span.start);
+}
+
+// ---- the transformer encoder ------------------------------------------------------------------
+
+interface Prepared {
+  text: string;
+  tokens: Token[];
+  ids: number[];
+  read: number;
+}
+
+export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads?: number } = {}): Promise<TextScorer> {
+  const manifest = verifiedManifest(dir);
+  const WINDOW = manifest.recipe.window ?? 64;
+  if (manifest.recipe.grams !== GRAMS || manifest.recipe.buckets !== BUCKETS) {
+    throw new Error(`text model ${dir} was trained with ${manifest.recipe.grams} trigrams per word in ${manifest.recipe.buckets} buckets; this code reads ${GRAMS} in ${BUCKETS}`);
+  }
+  const vocab = new Map<string, number>();
+  readFileSync(join(dir, 'vocab.txt'), 'utf8')
+    .split('\n')
+    .forEach((w, i) => {
+      if (w && !vocab.has(w)) vocab.set(w, i);
+    });
+  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
+    intraOpNumThreads: options.threads ?? 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  // Trigram buckets per word form: the same words recur across records.
+  const gramCache = new Map<string, number[]>();
+  const gramsOf = (form: string) => {
+    let g = gramCache.get(form);
+    if (!g) {
+      g = trigramBuckets(form);
+      if (gramCache.size > 200_000) gramCache.clear();
+      gramCache.set(form, g);
+    }
+    return g;
+  };
+  const cal = manifest.calibration;
+
+  async function run(windows: { doc: number; offset: number; length: number }[], docs: Prepared[], out: Float32Array[]) {
+    const t = Math.max(...windows.map((w) => w.length));
+    const n = windows.length;
+    const ids = new BigInt64Array(n * t);
+    const grams = new BigInt64Array(n * t * GRAMS);
+    const mask = new Float32Array(n * t);
+    windows.forEach((w, row) => {
+      const d = docs[w.doc]!;
+      for (let i = 0; i < w.length; i++) {
+        const k = w.offset + i;
+        ids[row * t + i] = BigInt(d.ids[k]!);
+        const g = gramsOf(d.tokens[k]!.form);
+        for (let j = 0; j < GRAMS; j++) grams[(row * t + i) * GRAMS + j] = BigInt(g[j]!);
+        mask[row * t + i] = 1;
+      }
+    });
+    const result = await session.run({
+      input_ids: new ort.Tensor('int64', ids, [n, t]),
+      trigram_ids: new ort.Tensor('int64', grams, [n, t, GRAMS]),
+      attention_mask: new ort.Tensor('float32', mask, [n, t]),
+    });
+    const scores = result.token_scores!.data as Float32Array; // [n, t, 4]
+    windows.forEach((w, row) => {
+      const target = out[w.doc]!;
+      for (let i = 0; i < w.length; i++) for (let j = 0; j < 4; j++) target[(w.offset + i) * 4 + j] = scores[(row * t + i) * 4 + j]!;
+    });
+  }
+
+  return {
+    id: manifest.id,
+    version: manifest.version,
+    async score(texts) {
+      const docs: Prepared[] = texts.map((text) => {
+        const tokens = tokenise(text);
+        const read = Math.min(tokens.length, MAX_MODEL_TOKENS);
+        const ids = tokens.slice(0, read).map((t) => vocab.get(t.form) ?? UNK);
+        return { text, tokens, ids, read };
+      });
+      const outputs = docs.map((d) => new Float32Array(Math.max(1, d.read) * 4));
+      const windows: { doc: number; offset: number; length: number }[] = [];
+      docs.forEach((d, doc) => {
+        if (d.read === 0) return;
+        for (let offset = 0; offset < d.read; offset += WINDOW) windows.push({ doc, offset, length: Math.min(WINDOW, d.read - offset) });
+      });
+      // Similar lengths together, so a batch pads little.
+      windows.sort((a, b) => a.length - b.length);
+      let batch: typeof windows = [];
+      for (const w of windows) {
+        if (batch.length && (batch.length + 1) * w.length > BATCH_TOKENS) {
+          await run(batch, docs, outputs);
+          batch = [];
+        }
+        batch.push(w);
+      }
+      if (batch.length) await run(batch, docs, outputs);
+
+      return docs.map((d, k) => {
+        const o = outputs[k]!;
+        const logits = { stalking: 0, s4a: 0 };
+        const contrib = [new Float64Array(d.read), new Float64Array(d.read)];
+        for (let task = 0; task < 2; task++) {
+          // softmax of the attention logits over every token read, then the weighted values.
+          let max = -Infinity;
+          for (let i = 0; i < d.read; i++) max = Math.max(max, o[i * 4 + task * 2]!);
+          let total = 0;
+          for (let i = 0; i < d.read; i++) total += Math.exp(o[i * 4 + task * 2]! - max);
+          let z = 0;
+          for (let i = 0; i < d.read; i++) {
+            const c = (Math.exp(o[i * 4 + task * 2]! - max) / total) * o[i * 4 + task * 2 + 1]!;
+            contrib[task]![i] = c;
+            z += c;
+          }
+          if (task === 0) logits.stalking = z;
+          else logits.s4a = z;
+        }
+        return {
+          stalking: sigmoid(cal.stalking.a * logits.stalking + cal.stalking.b),
+          s4a: sigmoid(cal.s4a.a * logits.s4a + cal.s4a.b),
+          logits,
+          clauses: clauseContributions(d.text, d.tokens, contrib[0]!, d.read),
+          s4aClauses: clauseContributions(d.text, d.tokens, contrib[1]!, d.read),
+          tokensRead: d.read,
+          tokens: d.tokens.length,
+        };
+      });
+    },
+    // onnxruntime-node 1.14 has no release(); the session's memory goes with the last reference.
+    async close() {},
+  };
+}
+
+// ---- the linear n-gram model (the comparison) -------------------------------------------------
+
+const ngramManifestSchema = manifestSchema.extend({ bias: z.tuple([z.number(), z.number()]) });
+
+export async function loadNgramModel(dir = NGRAM_DIR): Promise<TextScorer> {
+  const manifest = ngramManifestSchema.parse(verifiedManifest(dir));
+  const buf = readFileSync(join(dir, 'weights.f32'));
+  const weights = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4); // [2^bits, 2], little-endian
+  if (weights.length !== 2 * (1 << NGRAM_BITS)) throw new Error(`n-gram weights in ${dir} have ${weights.length} values, expected ${2 * (1 << NGRAM_BITS)}`);
+  const cal = manifest.calibration;
+  return {
+    id: manifest.id,
+    version: manifest.version,
+    async score(texts) {
+      return texts.map((text) => {
+        const tokens = tokenise(text);
+        const forms = tokens.length ? tokens.map((t) => t.form) : [''];
+        // Per word, the features it starts (its unigram, the bigram it starts, its trigrams), so a
+        // word's contribution can be put on its span.
+        const perWord = [new Float64Array(forms.length), new Float64Array(forms.length)];
+        const feats = ngramFeatures(forms);
+        const scale = 1 / Math.sqrt(feats.length);
+        let k = 0;
+        forms.forEach((w, i) => {
+          const count = 1 + (i + 1 < forms.length ? 1 : 0) + Math.max(0, Array.from(w).length);
+          for (let j = 0; j < count; j++, k++) {
+            const f = feats[k]!;
+            perWord[0]![i]! += weights[f * 2]! * scale;
+            perWord[1]![i]! += weights[f * 2 + 1]! * scale;
+          }
+        });
+        const sum = (a: Float64Array) => a.reduce((s, x) => s + x, 0);
+        const logits = { stalking: manifest.bias[0] + sum(perWord[0]!), s4a: manifest.bias[1] + sum(perWord[1]!) };
+        return {
+          stalking: sigmoid(cal.stalking.a * logits.stalking + cal.stalking.b),
+          s4a: sigmoid(cal.s4a.a * logits.s4a + cal.s4a.b),
+          logits,
+          clauses: tokens.length ? clauseContributions(text, tokens, perWord[0]!) : [],
+          s4aClauses: tokens.length ? clauseContributions(text, tokens, perWord[1]!) : [],
+          tokensRead: tokens.length,
+          tokens: tokens.length,
+        };
+      });
+    },
+    async close() {},
+  };
+}
+
+

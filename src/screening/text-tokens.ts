@@ -1,0 +1,67 @@
+// The words the text models read, exactly as scripts/train-text-model.py reads them at training
+// time: runs of letters and digits, lower-cased, every ASCII digit as 0; each word also as hashed
+// character trigrams (so a typo or an unseen word still lands near its neighbours). A test checks
+// this file against the parity fixture the training script writes (models/text-encoder/parity.json).
+
+export const GRAMS = 8; // trigrams kept per word: the first and last four when there are more
+export const BUCKETS = 16384; // trigram hash buckets; 0 is padding
+export const NGRAM_BITS = 18; // hashed features of the linear n-gram model
+export const PAD = 0;
+export const UNK = 1;
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+export interface Token {
+  /** The word as the models see it: lower case, digits as 0. */
+  form: string;
+  /** UTF-16 offsets into the original text. */
+  start: number;
+  end: number;
+}
+
+/** FNV-1a (32-bit) over the string's code points. */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of s) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+export function wordForm(token: string): string {
+  return token.toLowerCase().replace(/[0-9]/g, '0');
+}
+
+export function tokenise(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(WORD)) out.push({ form: wordForm(m[0]), start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
+function trigrams(form: string): string[] {
+  const s = Array.from(`<${form}>`);
+  const grams: string[] = [];
+  for (let i = 0; i + 3 <= s.length; i++) grams.push(s[i]! + s[i + 1]! + s[i + 2]!);
+  return grams.length > GRAMS ? [...grams.slice(0, GRAMS / 2), ...grams.slice(-GRAMS / 2)] : grams;
+}
+
+/** The word's trigram buckets, padded with 0 to GRAMS. */
+export function trigramBuckets(form: string): number[] {
+  const out = trigrams(form).map((g) => 1 + (fnv1a(g) % (BUCKETS - 1)));
+  while (out.length < GRAMS) out.push(0);
+  return out;
+}
+
+/** Hashed feature ids of the linear model, in the training script's order: per word its unigram, the bigram it starts, its trigrams. */
+export function ngramFeatures(forms: readonly string[]): number[] {
+  const mask = (1 << NGRAM_BITS) - 1;
+  const out: number[] = [];
+  forms.forEach((w, i) => {
+    out.push(fnv1a(`u:${w}`) & mask);
+    if (i + 1 < forms.length) out.push(fnv1a(`b:${w} ${forms[i + 1]}`) & mask);
+    const s = Array.from(`<${w}>`);
+    for (let j = 0; j + 3 <= s.length; j++) out.push(fnv1a(`c:${s[j]}${s[j + 1]}${s[j + 2]}`) & mask);
+  });
+  return out;
+}
