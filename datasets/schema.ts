@@ -1,6 +1,6 @@
 // The labelled dataset format (CONTRACT §3): a record (CONTRACT §1) plus labels and descriptive fields.
 import { z } from 'zod';
-import { recordSchema } from '../src/screening/record.ts';
+import { nullsAsAbsent, recordObjectSchema } from '../src/screening/record.ts';
 
 export const STYLES = [
   'control_room_log',
@@ -20,7 +20,9 @@ export const STYLES = [
 ] as const;
 export const RISK_LEVELS = ['high', 'medium', 'standard'] as const;
 
-export const labelledRecordSchema = recordSchema.extend({
+export const labelledRecordSchema = z.preprocess(
+  nullsAsAbsent(['id', 'text', 'label_stalking', 'label_s4a']),
+  recordObjectSchema.extend({
   label_stalking: z.boolean(),
   label_s4a: z.boolean(),
   label_risk: z.enum(RISK_LEVELS).optional(),
@@ -37,6 +39,7 @@ export const labelledRecordSchema = recordSchema.extend({
   writer: z.string().optional(),
   /** How sure the labeller was of label_stalking (real posts). */
   confidence: z.enum(['high', 'medium', 'low']).optional(),
-}).refine((r) => !r.label_s4a || r.label_stalking, { message: 'label_s4a requires label_stalking', path: ['label_s4a'] });
+  }).refine((r) => !r.label_s4a || r.label_stalking, { message: 'label_s4a requires label_stalking', path: ['label_s4a'] }),
+);
 
 export type LabelledRecord = z.infer<typeof labelledRecordSchema>;

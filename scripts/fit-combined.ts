@@ -3,8 +3,10 @@
 //   node --import tsx scripts/fit-combined.ts [--recall 0.95] [--s4a-recall 0.9] [--priority-precision 0.9]
 //
 // 1. Screens every dev record with the rules (their own scorer) and the text models.
-// 2. A logistic model per task over four inputs: the rules' stalking and s4A log-odds and the
-//    transformer's two logits (combine.ts COMBINED_FEATURES), L2, by gradient descent.
+// 2. A logistic model per task over the rules' stalking and s4A log-odds and the text models' logits
+//    (combine.ts COMBINED_FEATURES), L2, by gradient descent. Three inputs sets are compared: rules +
+//    transformer, rules + n-gram, rules + both; the one with the best out-of-fold precision at the
+//    recall target (ties: fewer inputs) is kept, and the comparison is written in the model file.
 // 3. Thresholds, recall first, from out-of-fold predictions (5 folds), so a threshold is never chosen
 //    on a prediction the model was fitted on: the stalking flag at the highest threshold whose recall
 //    reaches the target; the priority band at the lowest threshold whose precision reaches its target.
@@ -16,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { labelledRecordSchema, type LabelledRecord } from '../datasets/schema.ts';
 import { unlabelled } from '../eval/harness.ts';
 import { loadCatalogue } from '../src/rules/compile.ts';
-import { COMBINED_FEATURES, COMBINED_SCORER_PATH, combinedFeatures, type CombinedFeatures, type CombinedModel } from '../src/screening/combine.ts';
+import { COMBINED_SCORER_PATH, combinedFeatures, type CombinedFeature, type CombinedFeatures, type CombinedModel } from '../src/screening/combine.ts';
 import { analyse } from '../src/screening/pipeline.ts';
 import { loadScorer } from '../src/screening/score.ts';
 import { loadNgramModel, loadTextEncoder, type TextScore } from '../src/screening/text-model.ts';
@@ -115,19 +117,37 @@ async function main() {
   const records: { set: string; r: LabelledRecord }[] = DEV_SETS.flatMap((set) => read(set).map((r) => ({ set, r })));
   const texts = records.map(({ r }) => r.text);
   const [enc, ng] = await Promise.all([encoder.score(texts), ngram.score(texts)]);
-  const x: CombinedFeatures[] = records.map(({ r }, i) => combinedFeatures(analyse(unlabelled(r), catalogue, scorer, rulesThresholds).result, enc[i]!));
-  const vec = (f: CombinedFeatures) => COMBINED_FEATURES.map((k) => f[k]);
+  const x: CombinedFeatures[] = records.map(({ r }, i) => combinedFeatures(analyse(unlabelled(r), catalogue, scorer, rulesThresholds).result, { transformer: enc[i]!, ngram: ng[i]! }));
   const y = { stalking: records.map(({ r }) => r.label_stalking), s4a: records.map(({ r }) => r.label_s4a) };
 
+  const CANDIDATES: Record<string, CombinedFeature[]> = {
+    'rules+transformer': ['rules_stalking', 'rules_s4a', 'text_stalking', 'text_s4a'],
+    'rules+ngram': ['rules_stalking', 'rules_s4a', 'ngram_stalking', 'ngram_s4a'],
+    'rules+transformer+ngram': ['rules_stalking', 'rules_s4a', 'text_stalking', 'text_s4a', 'ngram_stalking', 'ngram_s4a'],
+  };
+  const vec = (features: CombinedFeature[]) => (f: CombinedFeatures) => features.map((k) => f[k]!);
+  const comparison: Record<string, unknown> = {};
+  let best: { name: string; features: CombinedFeature[]; precision: number } | undefined;
+  for (const [name, features] of Object.entries(CANDIDATES)) {
+    const p = outOfFold(x.map((f, i) => ({ x: vec(features)(f), y: y.stalking[i]! })));
+    const t = thresholdForRecall(p, y.stalking, target.stalking);
+    const fig = figures(p, y.stalking, t);
+    comparison[name] = { threshold: t, ...fig };
+    // Prefer fewer inputs unless more inputs are clearly better (a point of precision).
+    if (!best || fig.precision > best.precision + 0.01) best = { name, features, precision: fig.precision };
+  }
+  const features = best!.features;
+  const v = vec(features);
+
   const heads = {
-    stalking: fit(x.map((f, i) => ({ x: vec(f), y: y.stalking[i]! }))),
-    s4a: fit(x.map((f, i) => ({ x: vec(f), y: y.s4a[i]! }))),
+    stalking: fit(x.map((f, i) => ({ x: v(f), y: y.stalking[i]! }))),
+    s4a: fit(x.map((f, i) => ({ x: v(f), y: y.s4a[i]! }))),
   };
   const oof = {
-    stalking: outOfFold(x.map((f, i) => ({ x: vec(f), y: y.stalking[i]! }))),
-    s4a: outOfFold(x.map((f, i) => ({ x: vec(f), y: y.s4a[i]! }))),
+    stalking: outOfFold(x.map((f, i) => ({ x: v(f), y: y.stalking[i]! }))),
+    s4a: outOfFold(x.map((f, i) => ({ x: v(f), y: y.s4a[i]! }))),
   };
-  oof.s4a = oof.s4a.map((v, i) => Math.min(v, oof.stalking[i]!));
+  oof.s4a = oof.s4a.map((p, i) => Math.min(p, oof.stalking[i]!));
   const thresholds = {
     stalking: thresholdForRecall(oof.stalking, y.stalking, target.stalking),
     s4a: thresholdForRecall(oof.s4a, y.s4a, target.s4a),
@@ -159,15 +179,19 @@ async function main() {
   const model: CombinedModel = {
     id: `combined-${new Date().toISOString().slice(0, 10)}-${createHash('sha256').update(JSON.stringify(heads)).digest('hex').slice(0, 8)}`,
     fitted_on: DEV_SETS.map((s) => `${s} (sha256 ${sha256(s).slice(0, 12)})`),
-    text_model: { id: encoder.id, version: encoder.version },
+    features,
+    text_models: {
+      ...(features.some((f) => f.startsWith('text_')) ? { transformer: { id: encoder.id, version: encoder.version } } : {}),
+      ...(features.some((f) => f.startsWith('ngram_')) ? { ngram: { id: ngram.id, version: ngram.version } } : {}),
+    },
     stalking: heads.stalking,
     s4a: heads.s4a,
     thresholds,
     text_only: textOnly,
-    development: { targets: target, features: COMBINED_FEATURES, ...development },
+    development: { targets: target, chosen: best!.name, inputs_compared: comparison, ...development },
   };
   writeFileSync(COMBINED_SCORER_PATH, `${JSON.stringify(model, null, 2)}\n`);
-  console.log(JSON.stringify({ heads, thresholds, textOnly, development }, null, 2));
+  console.log(JSON.stringify({ chosen: best!.name, comparison, heads, thresholds, textOnly, development }, null, 2));
 }
 
 await main();

@@ -359,6 +359,11 @@ def main():
     ap.add_argument('--epochs', type=int, default=8)
     ap.add_argument('--synthetic-weight', type=float, default=0.35)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--dropout', type=float, default=0.1)
+    ap.add_argument('--word-dropout', type=float, default=0.1)
+    ap.add_argument('--weight-decay', type=float, default=0.01)
+    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--dev-only', action='store_true', help='train and report development figures; write nothing')
     ap.add_argument('--dim', type=int, default=48)
     ap.add_argument('--layers', type=int, default=2)
     ap.add_argument('--ff', type=int, default=96)
@@ -386,16 +391,16 @@ def main():
     train = [example(r, w) for r, w, _ in train_records]
     dev = {p: [example(r, 1.0) for r in rs] for p, rs in dev_records.items()}
 
-    model = Encoder(glove, d=args.dim, layers=args.layers, ff=args.ff)
+    model = Encoder(glove, d=args.dim, layers=args.layers, ff=args.ff, drop=args.dropout)
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=2e-3, weight_decay=0.01)
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
     steps = args.epochs * math.ceil(len(train) / 32)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=steps, pct_start=0.1)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
     history = []
     for epoch in range(args.epochs):
         model.train(); t0 = time.time(); total = 0.0
         for idx in batches(train, 32, rng):
-            ids, grams, mask, owners = collate(train, idx, rng, word_dropout=0.1)
+            ids, grams, mask, owners = collate(train, idx, rng, word_dropout=args.word_dropout)
             z = pooled(model(ids, grams, mask), mask, owners, len(idx))
             y = torch.tensor([[train[i]['y'], train[i]['y4']] for i in idx])
             w = torch.tensor([train[i]['w'] for i in idx]).unsqueeze(1)
@@ -427,6 +432,12 @@ def main():
                 figures[name][task] = {'n': len(exs), 'positives': int(sum(labels)), 'average_precision': round(average_precision(zz[:, k], labels), 4)}
     else:
         calib = {'stalking': {'a': 1.0, 'b': 0.0}, 's4a': {'a': 1.0, 'b': 0.0}}
+
+    if args.dev_only:
+        nw, nb, nlogits = train_ngram(train, dev, args.seed)
+        for p, exs in dev.items():
+            print(p, 'ngram AP', round(average_precision(nlogits[p][:, 0], [e['y'] for e in exs]), 4))
+        return
 
     # ---- export the encoder
     out_dir = os.path.join(args.out, 'text-encoder')
@@ -486,8 +497,8 @@ def main():
 
     data = [{'path': p, 'weight': w, 'records': sum(1 for _, _, q in train_records if q == p), 'sha256': sha256_file(os.path.join(ROOT, p))}
             for p, w in train_files if os.path.exists(os.path.join(ROOT, p))]
-    recipe = {'seed': args.seed, 'epochs': args.epochs, 'dim': args.dim, 'layers': args.layers, 'heads': 4, 'ff': args.ff, 'dropout': 0.1,
-              'word_dropout': 0.1, 'window': WINDOW, 'max_tokens': MAX_TOKENS, 'grams': GRAMS, 'buckets': BUCKETS, 'optimiser': 'AdamW lr 2e-3 one-cycle, batch 32',
+    recipe = {'seed': args.seed, 'epochs': args.epochs, 'dim': args.dim, 'layers': args.layers, 'heads': 4, 'ff': args.ff, 'dropout': args.dropout,
+              'word_dropout': args.word_dropout, 'weight_decay': args.weight_decay, 'lr': args.lr, 'synthetic_weight': args.synthetic_weight, 'window': WINDOW, 'max_tokens': MAX_TOKENS, 'grams': GRAMS, 'buckets': BUCKETS, 'optimiser': 'AdamW one-cycle, batch 32',
               'loss': 'BCE stalking + 0.5 BCE s4A, weighted by source', 'torch': torch.__version__}
     common = {'created_by': 'scripts/train-text-model.py', 'trained_on': data, 'development': figures, 'history': history}
     manifest = {'id': 'text-encoder', 'version': hashlib.sha256(open(onnx_path, 'rb').read()).hexdigest()[:12], **common,

@@ -28,8 +28,14 @@ const envSchema = z.object({
   // Bytes. 5 MiB fits a batch of 1,000 typical records; larger batches should be split.
   BODY_LIMIT: num(z.number().int().min(1024).max(200 * 1024 * 1024), 5 * 1024 * 1024),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
-  SCREENER_MODE: z.preprocess(unsetIfEmpty, z.enum(['rules', 'hybrid']).default('rules')),
-  // Rules mode: screen on a worker thread (src/screening/threaded.ts), off the request thread.
+  // combined: the rules and the text model (the default); rules: the rules alone; hybrid: rules and GloVe semantic indicators.
+  SCREENER_MODE: z.preprocess(unsetIfEmpty, z.enum(['combined', 'rules', 'hybrid']).default('combined')),
+  // Stalking flag threshold and priority band, overriding the model file's recall-first choices (0..1).
+  STALKING_THRESHOLD: z.preprocess(unsetIfEmpty, z.coerce.number().min(0).max(1).optional()),
+  PRIORITY_THRESHOLD: z.preprocess(unsetIfEmpty, z.coerce.number().min(0).max(1).optional()),
+  // /metrics needs an admin key unless set to "open" (e.g. when only a loopback scraper can reach the port).
+  METRICS_AUTH: z.preprocess(unsetIfEmpty, z.enum(['admin', 'open']).default('admin')),
+  // Combined and rules modes: screen on a worker thread (src/screening/threaded.ts), off the request thread.
   SCREENING_THREAD: z.preprocess(unsetIfEmpty, z.enum(['on', 'off']).default('on')),
   // Drift: alert when a day's rate or mean differs from the preceding days' by this factor, either way.
   DRIFT_ALERT_RATIO: num(z.number().gt(1).max(1000), 1.5),
@@ -51,7 +57,11 @@ export interface Config {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  screenerMode: 'rules' | 'hybrid';
+  screenerMode: 'combined' | 'rules' | 'hybrid';
+  /** Overrides of the stalking flag threshold and the priority band (undefined: the model file's). */
+  stalkingThreshold: number | undefined;
+  priorityThreshold: number | undefined;
+  metricsAuth: 'admin' | 'open';
   screeningThread: boolean;
   driftAlertRatio: number;
   consoleSecret: string | undefined;
@@ -85,6 +95,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT,
     logLevel: e.LOG_LEVEL,
     screenerMode: e.SCREENER_MODE,
+    stalkingThreshold: e.STALKING_THRESHOLD,
+    priorityThreshold: e.PRIORITY_THRESHOLD,
+    metricsAuth: e.METRICS_AUTH,
     screeningThread: e.SCREENING_THREAD === 'on',
     driftAlertRatio: e.DRIFT_ALERT_RATIO,
     consoleSecret: e.CONSOLE_SECRET,
@@ -117,6 +130,9 @@ export function describeConfig(config: Config): Record<string, string | number> 
     BODY_LIMIT: config.bodyLimitBytes,
     LOG_LEVEL: config.logLevel,
     SCREENER_MODE: config.screenerMode,
+    STALKING_THRESHOLD: config.stalkingThreshold === undefined ? '(model file)' : String(config.stalkingThreshold),
+    PRIORITY_THRESHOLD: config.priorityThreshold === undefined ? '(model file)' : String(config.priorityThreshold),
+    METRICS_AUTH: config.metricsAuth,
     SCREENING_THREAD: config.screeningThread ? 'on' : 'off',
     DRIFT_ALERT_RATIO: config.driftAlertRatio,
     CONSOLE_SECRET: config.consoleSecret ? '****' : '(unset: random per start; console sessions end on restart)',

@@ -1,11 +1,14 @@
 // `stalking-screener keys create --role ROLE --name NAME | revoke --name NAME | list`
 // The key is printed once, alone on the last line of standard output; only its hash is stored.
+// With the embedded database held by a running server, the server does the operation for the CLI
+// through its admin socket (DATA_DIR/admin.sock, open to the owning user only): no need to stop it.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { appendAudit } from '../store/audit.ts';
+import { loadConfig } from '../config.ts';
+import { viaAdminSocket } from '../server/admin-socket.ts';
 import { openConfiguredStore } from './open-store.ts';
-import { createKey, KeyNameTakenError, revokeKey } from '../store/keys.ts';
-import { ROLES, type Role } from '../store/schema.ts';
+import { ROLES } from '../store/schema.ts';
+import { keyCommand } from './key-command.ts';
 
 const USAGE = `usage:
   stalking-screener keys create --role ROLE --name NAME   (ROLE: ${ROLES.join(', ')})
@@ -51,43 +54,24 @@ export async function run(args: string[]): Promise<number> {
     return action === '--help' || action === '-h' ? 0 : 2;
   }
 
-  const opened = await openConfiguredStore();
+  const opened = await openConfiguredStore({ quietWhenInUse: true });
+  if (opened === 'in-use') {
+    // The embedded database belongs to a running server: it does the write, over its admin socket.
+    const config = loadConfig();
+    const reply = await viaAdminSocket(config.dataDir, { args, actor: cliActor() });
+    if (!reply) return 1;
+    process.stdout.write(reply.stdout);
+    process.stderr.write(reply.stderr);
+    return reply.code;
+  }
   if (!opened) return 1;
-  const { store } = opened;
   try {
-    if (action === 'create') {
-      const role = values.role as Role;
-      const name = values.name!;
-      let key: string;
-      try {
-        key = await createKey(store.db, name, role);
-      } catch (err) {
-        if (err instanceof KeyNameTakenError) {
-          process.stderr.write(`${err.message}\n`);
-          return 1;
-        }
-        throw err;
-      }
-      await appendAudit(store.db, { actor: cliActor(), action: 'key.create', target: name, details: { role } });
-      process.stdout.write(`created ${role} key "${name}"; it is shown once, store it now:\n${key}\n`);
-      return 0;
-    }
-    if (action === 'revoke') {
-      const n = await revokeKey(store.db, values.name!);
-      if (!n) {
-        process.stderr.write(`no active key named "${values.name}"\n`);
-        return 1;
-      }
-      await appendAudit(store.db, { actor: cliActor(), action: 'key.revoke', target: values.name! });
-      process.stdout.write(`revoked key "${values.name}" (running servers stop accepting it within 10 seconds)\n`);
-      return 0;
-    }
-    const keys = await store.db.selectFrom('api_keys').select(['name', 'role', 'created_at', 'revoked_at']).orderBy('id').execute();
-    for (const k of keys) {
-      process.stdout.write(`${k.name}\t${k.role}\tcreated ${new Date(k.created_at).toISOString()}${k.revoked_at ? `\trevoked ${new Date(k.revoked_at).toISOString()}` : ''}\n`);
-    }
-    return 0;
+    const reply = await keyCommand(opened.store, args, cliActor());
+    process.stdout.write(reply.stdout);
+    process.stderr.write(reply.stderr);
+    return reply.code;
   } finally {
-    await store.close();
+    await opened.store.close();
   }
 }
+

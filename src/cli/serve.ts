@@ -2,7 +2,11 @@
 // with secrets masked; SIGTERM/SIGINT finish in-flight requests, then close the database.
 import { pathToFileURL } from 'node:url';
 import { ConfigError, describeConfig, loadConfig } from '../config.ts';
+import { startAdminSocket } from '../server/admin-socket.ts';
 import { buildApp } from '../server/app.ts';
+import { appendAudit } from '../store/audit.ts';
+import type { Store } from '../store/database.ts';
+import { createKey } from '../store/keys.ts';
 
 /** How long in-flight requests get to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -10,7 +14,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export async function run(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(
-      'usage: stalking-screener serve\n\nEnvironment: HOST PORT DATABASE_URL DATA_DIR REVIEW_DUE_HOURS LOCK_MINUTES RETENTION_DAYS RATE_LIMIT BODY_LIMIT LOG_LEVEL SCREENER_MODE\n',
+      'usage: stalking-screener serve\n\nEnvironment: HOST PORT DATABASE_URL DATA_DIR REVIEW_DUE_HOURS LOCK_MINUTES RETENTION_DAYS RATE_LIMIT BODY_LIMIT LOG_LEVEL SCREENER_MODE STALKING_THRESHOLD PRIORITY_THRESHOLD METRICS_AUTH SCREENING_THREAD\n',
     );
     return 0;
   }
@@ -40,7 +44,32 @@ export async function run(args: string[]): Promise<number> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  process.stdout.write(`listening on http://${host}:${port} (docs at /docs)\n`);
+  const base = `http://${host}:${port}`;
+  process.stdout.write(`listening on ${base} (docs at /docs); loading the screener, not ready yet (GET /readyz)\n`);
+
+  let adminSocket: { close(): Promise<void> } | undefined;
+  try {
+    // The embedded database is this process's alone: `keys` commands reach it through the admin socket.
+    if (!config.databaseUrl) adminSocket = await startAdminSocket(config.dataDir, app.store);
+    const first = await firstStartAdminKey(app.store);
+    if (first) {
+      // Printed here once, on standard output only: the log never carries it, and no later start prints it.
+      process.stdout.write(
+        `\nFirst start: no API keys existed, so an admin key named "${first.name}" was created. It is shown once; store it now:\n${first.key}\n` +
+          `Sign in to the console at ${base}/console with it, and create keys for colleagues there or with \`./bin/stalking-screener keys create --role reviewer --name NAME\`.\n\n`,
+      );
+    }
+  } catch (err) {
+    process.stderr.write(`could not start: ${(err as Error).message}\n`);
+    await adminSocket?.close();
+    await app.close().catch(() => {});
+    return 1;
+  }
+  void app.screenerHolder.loading.then(() => {
+    const holder = app.screenerHolder;
+    if (holder.ready) process.stdout.write(`ready: screening with ${Object.values(holder.get().versions).join(' / ')}\n`);
+    else process.stderr.write(`not ready: the screener failed to load (${holder.error?.message ?? 'unknown'}); /readyz says why\n`);
+  });
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -52,7 +81,7 @@ export async function run(args: string[]): Promise<number> {
         process.stderr.write('shutdown took too long; exiting\n');
         process.exit(1);
       }, SHUTDOWN_GRACE_MS).unref();
-      app.close().then(
+      Promise.all([app.close(), adminSocket?.close()]).then(
         () => resolve(0),
         (err: unknown) => {
           process.stderr.write(`error during shutdown: ${(err as Error).message}\n`);
@@ -63,6 +92,16 @@ export async function run(args: string[]): Promise<number> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+}
+
+/** On the very first start (no API key at all), one admin key, audited; undefined on every later start. */
+export async function firstStartAdminKey(store: Store): Promise<{ name: string; key: string } | undefined> {
+  const existing = await store.db.selectFrom('api_keys').select('id').limit(1).execute();
+  if (existing.length) return undefined;
+  const name = 'admin';
+  const key = await createKey(store.db, name, 'admin');
+  await appendAudit(store.db, { actor: 'system:first-start', action: 'key.create', target: name, details: { role: 'admin' } });
+  return { name, key };
 }
 
 // Also runnable on its own: node --import tsx src/cli/serve.ts

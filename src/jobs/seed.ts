@@ -3,11 +3,11 @@
 // would be: stored, never screened. Received dates are spread over the given number of days.
 import { type Kysely, sql } from 'kysely';
 import { generateDataset } from '../../datasets/generate.ts';
-import { recordSchema } from '../screening/record.ts';
+import { recordObjectSchema } from '../screening/record.ts';
 import { contentHash } from '../store/records.ts';
 import type { Database } from '../store/schema.ts';
 
-const RECORD_FIELDS = Object.keys(recordSchema.shape);
+const RECORD_FIELDS = Object.keys(recordObjectSchema.shape);
 
 export interface SeedOptions {
   n: number;

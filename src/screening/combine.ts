@@ -16,23 +16,29 @@ import type { Indicator, ScreeningRecord, ScreeningResult, Thresholds } from './
 
 export const COMBINED_SCORER_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'combined-scorer.json');
 
-/** The inputs of the combining scorer, in the order of its weights. */
-export const COMBINED_FEATURES = ['rules_stalking', 'rules_s4a', 'text_stalking', 'text_s4a'] as const;
-export type CombinedFeatures = Record<(typeof COMBINED_FEATURES)[number], number>;
+/** Every input the combining scorer can use; a model file names the ones it was fitted with. */
+export const COMBINED_FEATURES = ['rules_stalking', 'rules_s4a', 'text_stalking', 'text_s4a', 'ngram_stalking', 'ngram_s4a'] as const;
+export type CombinedFeature = (typeof COMBINED_FEATURES)[number];
+export type CombinedFeatures = Partial<Record<CombinedFeature, number>>;
 
-const headSchema = z.object({ bias: z.number(), weights: z.array(z.number()).length(COMBINED_FEATURES.length) });
+const headSchema = z.object({ bias: z.number(), weights: z.array(z.number()) });
 const thresholdsSchema = z.object({ stalking: z.number().min(0).max(1), s4a: z.number().min(0).max(1), priority: z.number().min(0).max(1) });
-export const combinedModelSchema = z.object({
+export const combinedModelSchema = z
+  .object({
   id: z.string().min(1),
   fitted_on: z.array(z.string()),
-  text_model: z.object({ id: z.string(), version: z.string() }),
+  /** The inputs, in the order of each head's weights. */
+  features: z.array(z.enum(COMBINED_FEATURES)).min(1),
+  /** The text models the inputs come from, by id and version (a combining scorer fits only those). */
+  text_models: z.object({ transformer: z.object({ id: z.string(), version: z.string() }).optional(), ngram: z.object({ id: z.string(), version: z.string() }).optional() }),
   stalking: headSchema,
   s4a: headSchema,
   thresholds: thresholdsSchema,
   /** Operating thresholds of the text models read alone (the ablation's transformer and n-gram rows). */
   text_only: z.record(z.string(), z.object({ stalking: z.number(), s4a: z.number() })),
   development: z.unknown().optional(),
-});
+})
+  .refine((m) => m.stalking.weights.length === m.features.length && m.s4a.weights.length === m.features.length, { message: 'each head needs one weight per feature' });
 export type CombinedModel = z.infer<typeof combinedModelSchema>;
 
 export function loadCombinedModel(path = COMBINED_SCORER_PATH): CombinedModel {
@@ -49,23 +55,55 @@ const clampLogit = (p: number) => {
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
-export function combinedFeatures(rules: ScreeningResult, text: TextScore): CombinedFeatures {
+/** The text models' readings of one record: the transformer's, the n-gram model's, or both. */
+export interface TextReadings {
+  transformer?: TextScore;
+  ngram?: TextScore;
+}
+
+const clip = (z: number) => Math.max(-12, Math.min(12, z));
+
+export function combinedFeatures(rules: ScreeningResult, text: TextReadings): CombinedFeatures {
   return {
     rules_stalking: clampLogit(rules.stalking_score),
     rules_s4a: clampLogit(rules.s4a_score),
-    text_stalking: Math.max(-12, Math.min(12, text.logits.stalking)),
-    text_s4a: Math.max(-12, Math.min(12, text.logits.s4a)),
+    ...(text.transformer ? { text_stalking: clip(text.transformer.logits.stalking), text_s4a: clip(text.transformer.logits.s4a) } : {}),
+    ...(text.ngram ? { ngram_stalking: clip(text.ngram.logits.stalking), ngram_s4a: clip(text.ngram.logits.s4a) } : {}),
   };
 }
 
-export function headLogit(head: CombinedModel['stalking'], x: CombinedFeatures): number {
-  return COMBINED_FEATURES.reduce((z, f, i) => z + head.weights[i]! * x[f], head.bias);
+export function headLogit(head: CombinedModel['stalking'], features: readonly CombinedFeature[], x: CombinedFeatures): number {
+  return features.reduce((z, f, i) => {
+    const v = x[f];
+    if (v === undefined) throw new Error(`the combining scorer needs ${f}, which no loaded model gave`);
+    return z + head.weights[i]! * v;
+  }, head.bias);
 }
 
-/** Clauses that raised the score, as indicators: at most `max`, each adding at least `min` to the logit. */
-export function modelEvidence(clauses: readonly ClauseContribution[], scale: number, code: 'MODEL_STALKING' | 'MODEL_S4A', options: { max?: number; min?: number; atLeastOne?: boolean } = {}): Indicator[] {
+/**
+ * The record's clauses by what they added to a head's logit through the text models: each model's
+ * clause contributions times that model's weight in the head, summed per clause.
+ */
+export function weightedClauses(model: CombinedModel, head: 'stalking' | 's4a', text: TextReadings): ClauseContribution[] {
+  const byStart = new Map<number, ClauseContribution>();
+  const add = (clauses: readonly ClauseContribution[] | undefined, feature: CombinedFeature) => {
+    const i = model.features.indexOf(feature);
+    if (!clauses || i < 0) return;
+    const w = model[head].weights[i]!;
+    for (const c of clauses) {
+      const seen = byStart.get(c.span.start);
+      byStart.set(c.span.start, { span: c.span, contribution: (seen?.contribution ?? 0) + w * c.contribution });
+    }
+  };
+  add(head === 'stalking' ? text.transformer?.clauses : text.transformer?.s4aClauses, head === 'stalking' ? 'text_stalking' : 'text_s4a');
+  add(head === 'stalking' ? text.ngram?.clauses : text.ngram?.s4aClauses, head === 'stalking' ? 'ngram_stalking' : 'ngram_s4a');
+  return [...byStart.values()].sort((a, b) => b.contribution - a.contribution || a.span.start - b.span.start);
+}
+
+/** Clauses that raised the score (contributions already weighted), as indicators: at most `max`, each adding at least `min` to the log-odds. */
+export function modelEvidence(clauses: readonly ClauseContribution[], code: 'MODEL_STALKING' | 'MODEL_S4A', options: { max?: number; min?: number; atLeastOne?: boolean } = {}): Indicator[] {
   const { max = 3, min = 0.25, atLeastOne = false } = options;
-  const picked = clauses.filter((c) => c.contribution * scale >= min).slice(0, max);
+  const picked = clauses.filter((c) => c.contribution >= min).slice(0, max);
   if (picked.length === 0 && atLeastOne && clauses.length && clauses[0]!.contribution > 0) picked.push(clauses[0]!);
   const what = code === 'MODEL_STALKING' ? 'stalking' : 's4A';
   return picked.map((c) => ({
@@ -74,9 +112,9 @@ export function modelEvidence(clauses: readonly ClauseContribution[], scale: num
     label: `Text model: read as ${what}`,
     spans: [c.span],
     source: 'model',
-    weight: round(c.contribution * scale),
-    contribution: round(c.contribution * scale),
-    reason: `the text model read this clause as ${what} conduct (it added ${round(c.contribution * scale).toFixed(2)} to the ${what} score's log-odds)`,
+    weight: round(c.contribution),
+    contribution: round(c.contribution),
+    reason: `the text model read this clause as ${what} conduct (it added ${round(c.contribution).toFixed(2)} to the ${what} score's log-odds)`,
   }));
 }
 
@@ -88,32 +126,34 @@ export function modelEvidence(clauses: readonly ClauseContribution[], scale: num
 export function combine(
   record: ScreeningRecord,
   analysis: Analysis,
-  text: TextScore,
+  text: TextReadings,
   model: CombinedModel,
   thresholds: Thresholds,
-  options: { scoreWith?: 'combined' | 'text'; textModel: { id: string; version: string } },
+  options: { scoreWith?: 'combined' | 'text'; versions: ScreeningResult['versions'] },
 ): ScreeningResult {
   const rules = analysis.result;
   let stalkingScore: number;
   let s4aScore: number;
-  let scale = { stalking: 1, s4a: 1 };
+  let clauses: { stalking: ClauseContribution[]; s4a: ClauseContribution[] };
   if (options.scoreWith === 'text') {
-    stalkingScore = text.stalking;
-    s4aScore = Math.min(text.s4a, stalkingScore);
+    const alone = (text.transformer ?? text.ngram)!;
+    stalkingScore = alone.stalking;
+    s4aScore = Math.min(alone.s4a, stalkingScore);
+    clauses = { stalking: alone.clauses, s4a: alone.s4aClauses };
   } else {
     const x = combinedFeatures(rules, text);
-    stalkingScore = sigmoid(headLogit(model.stalking, x));
+    stalkingScore = sigmoid(headLogit(model.stalking, model.features, x));
     // s4A is stalking plus impact: its probability cannot exceed that of stalking.
-    s4aScore = Math.min(sigmoid(headLogit(model.s4a, x)), stalkingScore);
-    scale = { stalking: model.stalking.weights[2]!, s4a: model.s4a.weights[3]! };
+    s4aScore = Math.min(sigmoid(headLogit(model.s4a, model.features, x)), stalkingScore);
+    clauses = { stalking: weightedClauses(model, 'stalking', text), s4a: weightedClauses(model, 's4a', text) };
   }
   const stalking_flag = stalkingScore >= thresholds.stalking;
   const s4a_flag = s4aScore >= thresholds.s4a;
   const ruleIndicators = options.scoreWith === 'text' ? [] : rules.indicators;
   // A flag without a span would be a bug: a flagged record always shows the model's strongest clause.
   const evidence = [
-    ...modelEvidence(text.clauses, scale.stalking, 'MODEL_STALKING', { atLeastOne: stalking_flag }),
-    ...(s4a_flag || stalkingScore >= thresholds.stalking ? modelEvidence(text.s4aClauses, scale.s4a, 'MODEL_S4A', { max: 2, atLeastOne: s4a_flag }) : []),
+    ...modelEvidence(clauses.stalking, 'MODEL_STALKING', { atLeastOne: stalking_flag }),
+    ...(stalking_flag ? modelEvidence(clauses.s4a, 'MODEL_S4A', { max: 2, atLeastOne: s4a_flag }) : []),
   ];
   const indicators = [...ruleIndicators, ...evidence];
   const partial = { stalking_flag, s4a_flag, risk: rules.risk, course_of_conduct: rules.course_of_conduct, s4a: rules.s4a, indicators };
@@ -129,6 +169,6 @@ export function combine(
     indicators,
     notes: notesFor(partial, analysis.recordedAs, record.relationship),
     recommendation: recommendationFor(partial, analysis.recordedAs, flags, evidence.some((e) => e.code === 'MODEL_STALKING')),
-    versions: { rules: rules.versions.rules, model: `${options.textModel.id}@${options.textModel.version}`, scorer: options.scoreWith === 'text' ? `${options.textModel.id}:alone` : model.id },
+    versions: options.versions,
   };
 }

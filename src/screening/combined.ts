@@ -15,8 +15,8 @@ export interface CombinedCoreOptions {
   scorer: ScorerModel;
   /** Default: models/combined-scorer.json. */
   model?: CombinedModel;
-  /** Default: the combined scorer's (or, for a text model alone, its own) thresholds. */
-  thresholds?: Thresholds;
+  /** Overrides of the combined scorer's (or, for a text model alone, its own) thresholds. */
+  thresholds?: Partial<Thresholds>;
   /** 'combined' (rules and text model, the default) or 'text' (the text model alone, for the ablation). */
   scoreWith?: 'combined' | 'text';
   textModel?: TextModelKind;
@@ -31,33 +31,43 @@ export interface BatchScreener {
 
 export async function createCombinedCore(options: CombinedCoreOptions): Promise<BatchScreener> {
   const scoreWith = options.scoreWith ?? 'combined';
-  const kind = options.textModel ?? 'transformer';
-  if (scoreWith === 'combined' && kind !== 'transformer') throw new Error('the combining scorer was fitted with the transformer encoder');
   const model = options.model ?? loadCombinedModel();
   const catalogue = loadCatalogue(options.catalogueDir);
-  const text: TextScorer = kind === 'transformer' ? await loadTextEncoder() : await loadNgramModel();
-  if (scoreWith === 'combined' && (text.id !== model.text_model.id || text.version !== model.text_model.version)) {
-    await text.close();
-    throw new Error(
-      `combined scorer ${model.id} was fitted with text model ${model.text_model.id}@${model.text_model.version}, but models/ holds ${text.id}@${text.version}. ` +
-        'Refit it: node --import tsx scripts/fit-combined.ts',
-    );
+  // The text models this screener reads with: the one asked for alone, or those the combining scorer was fitted with.
+  const kinds: TextModelKind[] =
+    scoreWith === 'text' ? [options.textModel ?? 'transformer'] : (['transformer', 'ngram'] as const).filter((k) => model.features.some((f) => f.startsWith(k === 'transformer' ? 'text_' : 'ngram_')));
+  const loaded: Partial<Record<TextModelKind, TextScorer>> = {};
+  for (const kind of kinds) loaded[kind] = kind === 'transformer' ? await loadTextEncoder() : await loadNgramModel();
+  if (scoreWith === 'combined') {
+    for (const kind of kinds) {
+      const want = model.text_models[kind];
+      const have = loaded[kind]!;
+      if (!want || want.id !== have.id || want.version !== have.version) {
+        throw new Error(
+          `combined scorer ${model.id} was fitted with ${kind} ${want ? `${want.id}@${want.version}` : '(none)'}, but models/ holds ${have.id}@${have.version}. ` +
+            'Refit it: node --import tsx scripts/fit-combined.ts',
+        );
+      }
+    }
   }
-  const own = model.text_only[kind];
-  const thresholds: Thresholds =
-    options.thresholds ?? (scoreWith === 'combined' ? { ...model.thresholds } : { stalking: own?.stalking ?? 0.5, s4a: own?.s4a ?? 0.5 });
+  const alone = kinds[0]!;
+  const own = model.text_only[alone];
+  const thresholds: Thresholds = { ...(scoreWith === 'combined' ? model.thresholds : { stalking: own?.stalking ?? 0.5, s4a: own?.s4a ?? 0.5 }), ...options.thresholds };
   const rulesThresholds = { stalking: options.scorer.stalking.threshold, s4a: options.scorer.s4a.threshold };
-  const textModel = { id: text.id, version: text.version };
-  const versions = { rules: catalogue.version, model: `${text.id}@${text.version}`, scorer: scoreWith === 'combined' ? model.id : `${text.id}:alone` };
+  const modelVersions = kinds.map((k) => `${loaded[k]!.id}@${loaded[k]!.version}`).join('+');
+  const versions = { rules: catalogue.version, model: modelVersions, scorer: scoreWith === 'combined' ? model.id : `${loaded[alone]!.id}:alone` };
   return {
     thresholds,
     versions,
     async screenBatch(records) {
       const analyses = records.map((r) => analyse(r, catalogue, options.scorer, rulesThresholds));
-      const scores = await text.score(records.map((r) => r.text));
-      return records.map((r, i) => combine(r, analyses[i]!, scores[i]!, model, thresholds, { scoreWith, textModel }));
+      const texts = records.map((r) => r.text);
+      const [transformer, ngram] = await Promise.all([loaded.transformer?.score(texts), loaded.ngram?.score(texts)]);
+      return records.map((r, i) => combine(r, analyses[i]!, { transformer: transformer?.[i], ngram: ngram?.[i] }, model, thresholds, { scoreWith, versions }));
     },
-    close: () => text.close(),
+    async close() {
+      await Promise.all(Object.values(loaded).map((m) => m.close()));
+    },
   };
 }
 

@@ -17,15 +17,15 @@ import type { Screener, Thresholds } from './types.ts';
 export const MODES = ['combined', 'rules', 'keyword', 'transformer', 'ngram', 'hybrid', 'embeddings'] as const;
 export type ScreenerMode = (typeof MODES)[number];
 /** The ablation's rows, in the order reports show them. */
-export const ABLATION: readonly ScreenerMode[] = ['keyword', 'rules', 'ngram', 'transformer', 'combined'];
+export const ABLATION: readonly ScreenerMode[] = ['keyword', 'rules', 'hybrid', 'ngram', 'transformer', 'combined'];
 
 export interface ScreenerOptions {
   /** Default 'combined'. */
   mode?: ScreenerMode;
   /** Folder of rule catalogue YAML files (default: src/rules/catalogue). Tests pass a fixture folder. */
   catalogueDir?: string;
-  /** Override the operating thresholds (default: from the model files). */
-  thresholds?: Thresholds;
+  /** Override some or all operating thresholds (the rest come from the model files). */
+  thresholds?: Partial<Thresholds>;
   /** Rules scorer weights (default: models/scorer-rules.json, else the built-in defaults). */
   scorer?: ScorerModel;
   /** Rules and combined modes: screen on a worker thread (threaded.ts), as the server does. */
@@ -46,7 +46,8 @@ export async function createScreener(options: ScreenerOptions = {}): Promise<Scr
     case 'embeddings': {
       // Loaded only when asked for: other modes never start the embedding worker.
       const { createHybridScreener } = await import('./hybrid.ts');
-      return createHybridScreener({ variant: mode, catalogueDir: options.catalogueDir, thresholds: options.thresholds, rulesScorer: options.scorer });
+      const { stalking, s4a } = options.thresholds ?? {};
+      return createHybridScreener({ variant: mode, catalogueDir: options.catalogueDir, thresholds: stalking !== undefined && s4a !== undefined ? { stalking, s4a } : undefined, rulesScorer: options.scorer });
     }
     case 'rules':
     case 'combined':
@@ -55,7 +56,7 @@ export async function createScreener(options: ScreenerOptions = {}): Promise<Scr
         return createThreadedScreener({ mode, catalogueDir: options.catalogueDir, scorer, thresholds: options.thresholds });
       }
       if (mode === 'rules') {
-        return createRulesScreener(loadCatalogue(options.catalogueDir), scorer, options.thresholds ?? { stalking: scorer.stalking.threshold, s4a: scorer.s4a.threshold });
+        return createRulesScreener(loadCatalogue(options.catalogueDir), scorer, { stalking: scorer.stalking.threshold, s4a: scorer.s4a.threshold, ...options.thresholds });
       }
       return batched(await createCombinedCore({ catalogueDir: options.catalogueDir, scorer, thresholds: options.thresholds }));
     case 'transformer':

@@ -5,7 +5,8 @@ const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be an ISO 8601 date or date-time');
 
-export const recordSchema = z
+/** The record's fields as an object schema (for extending and for documentation); parse with recordSchema. */
+export const recordObjectSchema = z
   .object({
     id: z.string().min(1).max(128),
     text: z.string().min(1).max(100_000),
@@ -21,7 +22,23 @@ export const recordSchema = z
   })
   .loose();
 
-export type RecordInput = z.infer<typeof recordSchema>;
+/**
+ * An optional field sent as null means "not given" (many case systems serialise an empty field as
+ * null). Required fields are left alone, so a null id or text still fails naming the field.
+ */
+export function nullsAsAbsent(required: readonly string[]) {
+  return (value: unknown): unknown => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+    const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(copy)) if (v === null && !required.includes(k)) delete copy[k];
+    return copy;
+  };
+}
+
+/** The one schema for an incoming record, used by the API, `screen`, `eval` and `validate`. */
+export const recordSchema = z.preprocess(nullsAsAbsent(['id', 'text']), recordObjectSchema);
+
+export type RecordInput = z.infer<typeof recordObjectSchema>;
 
 /** The first problem with a candidate record, as { field, message }, or the parsed record. */
 export function parseRecord(value: unknown): { ok: true; record: RecordInput } | { ok: false; field: string; message: string } {

@@ -30,7 +30,8 @@ export const MAX_MODEL_TOKENS = 2048;
 const BATCH_TOKENS = 8192;
 
 const calibrationSchema = z.object({ a: z.number(), b: z.number() });
-const manifestSchema = z.object({
+const manifestSchema = z
+  .object({
   id: z.string(),
   /** The encoder's recipe: its window (tokens per window, the position table's length) is needed here. */
   recipe: z.object({ window: z.number().int().positive().optional(), grams: z.number().int().optional(), buckets: z.number().int().optional() }).loose(),
@@ -38,7 +39,8 @@ const manifestSchema = z.object({
   calibration: z.object({ stalking: calibrationSchema, s4a: calibrationSchema }),
   files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
   development: z.unknown().optional(),
-});
+})
+  .loose();
 export type TextModelManifest = z.infer<typeof manifestSchema> & Record<string, unknown>;
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

@@ -14,7 +14,7 @@ export interface ThreadedScreenerOptions {
   mode: 'rules' | 'combined';
   catalogueDir?: string;
   scorer: ScorerModel;
-  thresholds?: Thresholds;
+  thresholds?: Partial<Thresholds>;
   /** The thread's entry module (default ./worker.ts); tests give one that can be made to crash. */
   entry?: URL;
 }
@@ -27,7 +27,7 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
   let worker: Promise<Worker> | undefined;
   // The thread loads the stages and reports their versions and thresholds, so this thread never loads them.
   let versions: ScreeningResult['versions'] = { rules: '', model: 'none', scorer: options.scorer.id };
-  let thresholds: Thresholds = options.thresholds ?? { stalking: options.scorer.stalking.threshold, s4a: options.scorer.s4a.threshold };
+  let thresholds: Thresholds = { stalking: options.scorer.stalking.threshold, s4a: options.scorer.s4a.threshold, ...options.thresholds };
   const start = (): Promise<Worker> => {
     const thread = startTypeScriptWorker(options.entry ?? new URL('./worker.ts', import.meta.url), config);
     const ready = new Promise<Worker>((resolve, reject) => {

@@ -14,7 +14,7 @@ export interface ScreeningWorkerConfig {
   mode: 'rules' | 'combined';
   catalogueDir?: string;
   scorer: ScorerModel;
-  thresholds?: Thresholds;
+  thresholds?: Partial<Thresholds>;
 }
 export type ScreeningRequest = { id: number; record: ScreeningRecord };
 /** What the thread says once, on start-up. */
@@ -30,7 +30,7 @@ const send = (status: ScreeningStatus) => port.postMessage(status);
 
 function rulesCore(): BatchScreener {
   const catalogue = loadCatalogue(config.catalogueDir);
-  const thresholds = config.thresholds ?? { stalking: config.scorer.stalking.threshold, s4a: config.scorer.s4a.threshold };
+  const thresholds: Thresholds = { stalking: config.scorer.stalking.threshold, s4a: config.scorer.s4a.threshold, ...config.thresholds };
   return {
     thresholds,
     versions: { rules: catalogue.version, model: 'none', scorer: config.scorer.id },

@@ -21,7 +21,7 @@ import { errorBody, errorsPlugin } from './errors.ts';
 import { IngestWriter } from './ingest.ts';
 import { createLogger } from './logger.ts';
 import { authPlugin, bearerToken } from './plugins/auth.ts';
-import { metricsPlugin } from './plugins/metrics.ts';
+import { metricsPlugin, metricsRoute } from './plugins/metrics.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { exportRoutes } from './routes/export.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -88,7 +88,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       ? deps.screener
       : deps.screener
         ? () => Promise.resolve(deps.screener as Screener)
-        : () => createScreener({ mode: config.screenerMode, thread: config.screeningThread });
+        : () =>
+            createScreener({
+              mode: config.screenerMode,
+              thread: config.screeningThread,
+              thresholds: {
+                ...(config.stalkingThreshold !== undefined ? { stalking: config.stalkingThreshold } : {}),
+                ...(config.priorityThreshold !== undefined ? { priority: config.priorityThreshold } : {}),
+              },
+            });
   const screenerHolder = new ScreenerHolder(makeScreener);
   screenerHolder.loading.then(() => {
     if (screenerHolder.error) logger.error({ err: screenerHolder.error }, 'screener failed to load');
@@ -138,6 +146,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(healthRoutes);
+  await app.register(metricsRoute, { store, auth: config.metricsAuth });
 
   await app.register(
     async (v1) => {

@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** Seconds a client should wait before retrying (sent as Retry-After). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -93,7 +95,8 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body } = toResponse(err, request);
     if (status < 500) request.log.info({ code: body.error.code, field: body.error.field }, 'request rejected');
-    const retryAfter = body.error.code === 'DATABASE_UNAVAILABLE' ? String(DB_RETRY_AFTER_SECONDS) : reply.getHeader('retry-after');
+    const retryAfter =
+      body.error.code === 'DATABASE_UNAVAILABLE' ? String(DB_RETRY_AFTER_SECONDS) : err instanceof ApiError && err.retryAfter !== undefined ? String(err.retryAfter) : reply.getHeader('retry-after');
     void reply.code(status).header('content-type', 'application/json; charset=utf-8');
     if (retryAfter !== undefined) void reply.header('retry-after', retryAfter);
     return reply.send(body);

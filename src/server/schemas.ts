@@ -2,7 +2,7 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type RecordInput, recordSchema } from '../screening/record.ts';
+import { type RecordInput, recordObjectSchema, recordSchema } from '../screening/record.ts';
 import type { ScreeningResult } from '../screening/types.ts';
 
 export const MAX_BATCH = 1000;
@@ -30,7 +30,7 @@ export const screeningResultSchema = z
   })
   .meta({ id: 'ScreeningResult', description: 'CONTRACT §2' });
 
-export const recordDocSchema = recordSchema.meta({ id: 'Record', description: 'CONTRACT §1; unknown fields are kept' });
+export const recordDocSchema = recordObjectSchema.meta({ id: 'Record', description: 'CONTRACT §1; unknown fields are kept' });
 
 /** The documented body of /v1/screen and /v1/records: one record or { records: [...] }. */
 export const recordsBodyDocSchema = z.union([

@@ -27,10 +27,14 @@ export class ScreenerHolder {
     return this.failure;
   }
 
-  /** The screener, or a 503 for the client while it is still loading (or failed to load). */
+  /**
+   * The screener, or a 503 while it is still loading (with Retry-After) or failed to load. Clients
+   * wait for GET /readyz before their first record; nothing is stored when this refuses.
+   */
   get(): Screener {
     if (this.screener) return this.screener;
-    throw new ApiError(503, 'SCREENER_NOT_READY', this.failure ? 'the screener failed to load; see the server log' : 'the screener is still loading; retry shortly');
+    if (this.failure) throw new ApiError(503, 'SCREENER_NOT_READY', 'the screener failed to load; see the server log');
+    throw new ApiError(503, 'SCREENER_NOT_READY', 'the screener is still loading; retry after the time in the retry-after header (or wait for GET /readyz)', undefined, 2);
   }
 
   async close(): Promise<void> {

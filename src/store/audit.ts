@@ -16,6 +16,7 @@ export type AuditAction =
   | 'purge'
   | 'rescreen.run'
   | 'key.create'
+  | 'key.list'
   | 'key.revoke';
 
 export interface AuditEntry {

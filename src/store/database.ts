@@ -103,6 +103,18 @@ async function openPglite(dataDir: string) {
   }
 }
 
+/** The embedded database's folder is held by another live process (a running server). */
+export class DatabaseInUseError extends Error {
+  constructor(
+    message: string,
+    readonly pid: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'DatabaseInUseError';
+  }
+}
+
 /**
  * PGlite is a single-process database: two processes writing one data folder would corrupt it.
  * A pid lock file turns that into a clear error ("stop the server first") instead.
@@ -119,8 +131,9 @@ function acquireDirLock(path: string): () => void {
       const pid = Number(readFileSync(path, 'utf8').trim());
       // Our own pid too: a second PGlite on the same folder in one process corrupts it just the same.
       if (pid && isAlive(pid)) {
-        throw new Error(
+        throw new DatabaseInUseError(
           `the embedded database in ${path.replace(/screener\.lock$/, '')} is in use by process ${pid}; stop it first, or set DATABASE_URL to share a PostgreSQL database`,
+          pid,
           { cause: err },
         );
       }

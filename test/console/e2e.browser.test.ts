@@ -11,6 +11,7 @@ import { consoleApp, keyFor } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI === 'true') throw new Error(`CI must run the console e2e tests, but ${CHROMIUM} is not installed (scripts/install-chromium.sh)`);
 if (!hasChromium) console.warn(`console e2e tests skipped: ${CHROMIUM} not found (run scripts/install-chromium.sh)`);
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');

@@ -35,7 +35,8 @@ describe('datasets/synthetic/dev.jsonl', () => {
   });
 
   it('has all three writing styles, each with positives', () => {
-    for (const style of STYLES) expect(positives.filter((r) => r.style === style).length, style).toBeGreaterThan(50);
+    // The generator writes the first three styles; the rest belong to the blind-written corpus.
+    for (const style of STYLES.slice(0, 3)) expect(positives.filter((r) => r.style === style).length, style).toBeGreaterThan(50);
   });
 
   it('has every relationship type among positives, about half ex-partner', () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseLabelledJsonl, run } from '../../src/cli/eval.ts';
-import type { ScreenerOptions } from '../../src/screening/factory.ts';
+import { ABLATION, type ScreenerOptions } from '../../src/screening/factory.ts';
 import { fakeScreener, type FakeOutput } from '../fixtures/eval/fake-screener.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,7 +23,7 @@ const dirs: string[] = [];
 const opened: ScreenerOptions[] = [];
 const factory = async (options: ScreenerOptions) => {
   opened.push(options);
-  if (options.mode === 'hybrid') throw new Error('no embedding model here');
+  if (options.mode === 'transformer') throw new Error('no text model here');
   return fakeScreener(table);
 };
 
@@ -81,7 +81,7 @@ describe('stalking-screener eval', () => {
     expect(stdout).toMatch(/stalking\s+threshold 0\.50\s+precision 75\.0%/);
     expect(await readFile(path.join(out, 'report.md'), 'utf8')).toContain('## Headline figures');
     expect(await readFile(card, 'utf8')).toContain('# Model card');
-    expect(opened).toEqual([{ mode: 'rules' }]);
+    expect(opened).toEqual([{ mode: 'combined' }]);
   });
 
   it('exits 0 when every line is valid', async () => {
@@ -112,15 +112,16 @@ describe('stalking-screener eval', () => {
     const out = await tempDir();
     const code = await run(['--dataset', dataset, '--out', out, '--resamples', '20', '--ablation'], { createScreener: factory });
     expect(code).toBe(1); // the dataset's bad lines, not the ablation
-    expect(opened.map((o) => o.mode)).toEqual(['rules', 'embeddings', 'hybrid']);
-    expect(stderr).toContain('the hybrid screener is unavailable');
+    expect(opened.map((o) => o.mode)).toEqual(['combined', ...ABLATION.filter((m) => m !== 'combined')]);
+    expect(stderr).toContain('the transformer screener is unavailable');
     const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8'));
-    expect(Object.keys(metrics.ablation.variants)).toEqual(['rules', 'embeddings']);
+    expect(Object.keys(metrics.ablation.variants)).toEqual(ABLATION.filter((m) => m !== 'transformer'));
   });
 
   it.each([
     [[], '--dataset is required'],
-    [['--dataset', dataset, '--mode', 'magic'], 'unknown --mode magic'],
+    [['--dataset', dataset, '--mode', 'magic'], 'unknown --variant magic'],
+    [['--dataset', dataset, '--variant', 'magic'], 'unknown --variant magic'],
     [['--dataset', dataset, '--resamples', '0'], '--resamples must be a positive integer'],
     [['--dataset', dataset, '--bogus'], "Unknown option '--bogus'"],
     [['--dataset', '/nonexistent/file.jsonl'], 'ENOENT'],

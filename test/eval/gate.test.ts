@@ -82,7 +82,7 @@ describe('quality gate on datasets/gold/test.jsonl', () => {
   it.skipIf(!haveGold)(
     'fails with a broken rule set on the same data',
     async () => {
-      const metrics = await goldMetrics({ catalogueDir: brokenCatalogue });
+      const metrics = await goldMetrics({ mode: 'rules', catalogueDir: brokenCatalogue });
       const failures = checkGate(metrics, await loadFloors(floorsFile));
       expect(failures.length).toBeGreaterThan(0);
       // The broken rules find nothing, so stalking recall in particular cannot meet its floor.

@@ -143,7 +143,7 @@ describe('hybrid results', () => {
 
   it('come from createScreener({ mode: "hybrid" }), and rules mode still reports model "none"', async () => {
     const viaPipeline = await createScreener({ mode: 'hybrid' });
-    const rules = await createScreener();
+    const rules = await createScreener({ mode: 'rules' });
     const record = { id: 'v2', text: PARAPHRASE };
     expect((await viaPipeline.screen(record)).versions.model).toBe(tag);
     expect((await rules.screen(record)).versions.model).toBe('none');

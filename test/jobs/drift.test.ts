@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compareDays, driftByDay, driftReport, type DriftDay } from '../../src/jobs/drift.ts';
 import { openStore } from '../../src/store/database.ts';
 import type { Database } from '../../src/store/schema.ts';
-import { createTestDatabase, testApp, type TestDatabase } from '../server/helpers.ts';
+import { createTestDatabase, keyFor, testApp, type TestDatabase } from '../server/helpers.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
@@ -119,7 +119,7 @@ describe('drift', () => {
   it('exposes the figures as Prometheus gauges', async () => {
     const app = await testApp(tdb.store, { driftAlertRatio: 1.5 });
     try {
-      const body = (await app.inject('/metrics')).body;
+      const body = (await app.inject({ url: '/metrics', headers: (await keyFor(tdb.store, 'admin')).auth })).body;
       expect(body).toContain(`screener_drift_screenings{day="${iso(NOW)}",version="r2|none|s1"} 100`);
       expect(body).toContain(`screener_drift_flag_rate{day="${iso(NOW)}",version="r2|none|s1",flag="MISSED_STALKING"} 0.3`);
       expect(body).toContain(`screener_drift_score{day="${iso(NOW)}",version="r2|none|s1",score="stalking",stat="p90"} 0.8`);

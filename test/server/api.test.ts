@@ -364,9 +364,17 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     }
   });
 
+  it('refuses /metrics without a key (401) and to a non-admin key (403)', async () => {
+    const anonymous = await app.inject('/metrics');
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.body).not.toMatch(/screener_flags_raised_total/);
+    expect((await app.inject({ url: '/metrics', headers: reviewer })).statusCode).toBe(403);
+    expect((await app.inject({ url: '/metrics', headers: admin })).statusCode).toBe(200);
+  });
+
   it('exposes Prometheus metrics: requests, latency, flags raised, queue depth and oldest age', async () => {
     await post('/v1/records', ingest, { id: uid('m'), text: FLAGGED_TEXT });
-    const body = (await app.inject('/metrics')).body;
+    const body = (await app.inject({ url: '/metrics', headers: admin })).body;
     expect(body).toMatch(/http_requests_total\{method="POST",route="\/v1\/records",status="200"\} \d+/);
     expect(body).toMatch(/http_request_duration_seconds_bucket\{le="0.1",method="POST",route="\/v1\/records"\} \d+/);
     expect(body).toMatch(/screener_flags_raised_total\{flag="MISSED_STALKING"\} [1-9]/);

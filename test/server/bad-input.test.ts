@@ -125,7 +125,7 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     expect((await app.inject('/healthz')).statusCode).toBe(200);
     const row = await tdb.store.db.selectFrom('queue_items').select('status').where('id', '=', ctx.itemId).executeTakeFirstOrThrow();
     expect(row.status).toBe('claimed');
-    const body = (await app.inject('/metrics')).body;
+    const body = (await app.inject({ url: '/metrics', headers: (await keyFor(tdb.store, 'admin')).auth })).body;
     expect(body).not.toMatch(/http_requests_total\{[^}]*status="5\d\d"/);
   });
 });

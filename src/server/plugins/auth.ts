@@ -15,7 +15,8 @@ export type Permission =
   | 'queue:review'
   | 'queue:release-any'
   | 'audit:read'
-  | 'export';
+  | 'export'
+  | 'metrics:read';
 
 // Ingest clients write but cannot read narratives back; reviewers work the queue; supervisors also
 // read the audit log, export decisions and free abandoned claims; admins run the service but do not
@@ -24,7 +25,7 @@ export const GRANTS: Record<Role, readonly Permission[]> = {
   ingest: ['screen', 'records:write'],
   reviewer: ['screen', 'records:read', 'queue:read', 'queue:review'],
   supervisor: ['screen', 'records:read', 'queue:read', 'queue:review', 'queue:release-any', 'audit:read', 'export'],
-  admin: ['screen', 'records:write', 'records:read', 'queue:read', 'audit:read', 'export'],
+  admin: ['screen', 'records:write', 'records:read', 'queue:read', 'audit:read', 'export', 'metrics:read'],
 };
 
 export interface Principal {

@@ -5,6 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { registerDriftMetrics } from '../../jobs/drift.ts';
 import type { Store } from '../../store/database.ts';
 import { queueStats } from '../../store/queue.ts';
+import { authPlugin } from './auth.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -88,9 +89,18 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { store: Stor
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    const body = await registry.metrics();
-    return reply.type(registry.contentType).send(body);
-  });
 });
+
+/**
+ * GET /metrics in its own scope: behind an admin key by default, as Prometheus deployments expect
+ * (scrape with `authorization: { credentials: KEY }`); METRICS_AUTH=open leaves it open for a
+ * deployment whose port only a loopback scraper can reach. Flag rates, score distributions and
+ * indicator frequencies are not for everyone who can reach the port.
+ */
+export const metricsRoute = async (app: FastifyInstance, opts: { store: Store; auth: 'admin' | 'open' }) => {
+  if (opts.auth === 'admin') await app.register(authPlugin, { store: opts.store });
+  app.get('/metrics', { schema: { hide: true }, config: { permission: 'metrics:read' } }, async (_request, reply) => {
+    const body = await app.metrics.registry.metrics();
+    return reply.type(app.metrics.registry.contentType).send(body);
+  });
+};

@@ -1,0 +1,38 @@
+// The real-text development set: labels by id and SHA-1 in the repository, texts never. The join with
+// the texts is checked when the shared pool is on this machine, and skipped with a message when not.
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadRealPosts, REAL_POST_LABELS, realPostLabelSchema, realPostsDir } from '../../datasets/real-posts.ts';
+
+const lines = readFileSync(REAL_POST_LABELS, 'utf8').split('\n').filter(Boolean);
+const labels = lines.map((l) => realPostLabelSchema.parse(JSON.parse(l)));
+const hasTexts = existsSync(realPostsDir());
+if (!hasTexts) console.warn(`real-post join skipped: the real posts are not on this machine (${realPostsDir()})`);
+
+describe('real-post labels', () => {
+  it('holds at least 800 labelled posts, each once, with a rationale and a confidence mark', () => {
+    expect(labels.length).toBeGreaterThanOrEqual(800);
+    expect(new Set(labels.map((l) => l.id)).size).toBe(labels.length);
+    for (const l of labels) expect(l.rationale.length).toBeGreaterThan(5);
+    expect(labels.filter((l) => l.pool === 'random').length).toBeGreaterThanOrEqual(200);
+    expect(labels.filter((l) => l.label_stalking).length).toBeGreaterThanOrEqual(50);
+  });
+
+  it('keeps no text in the repository: no text field, and no digits (numbers, dates) in rationales', () => {
+    for (const line of lines) expect(JSON.parse(line)).not.toHaveProperty('text');
+    expect(labels.filter((l) => /\d/.test(l.rationale)).map((l) => l.id)).toEqual([]);
+  });
+
+  it.skipIf(!hasTexts)('joins every label with its text by id, and only when the SHA-1 matches', () => {
+    const loaded = loadRealPosts();
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.missing).toBe(0);
+    expect(loaded.records.length).toBe(labels.length);
+  });
+
+  it('says why it skips when the texts are absent', () => {
+    const absent = loadRealPosts(REAL_POST_LABELS, '/nonexistent/real-posts');
+    expect(absent).toEqual({ ok: false, reason: expect.stringContaining('not on this machine') });
+  });
+});

@@ -1,0 +1,95 @@
+// The default screener: the rules and the text model, weighed by the combining scorer at its
+// recall-first thresholds. Every flag is explained by spans; the model's own evidence is clauses
+// with their contribution.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelledRecordSchema } from '../../datasets/schema.ts';
+import { loadCombinedModel } from '../../src/screening/combine.ts';
+import { createCombinedCore } from '../../src/screening/combined.ts';
+import { createScreener } from '../../src/screening/factory.ts';
+import { loadScorer } from '../../src/screening/score.ts';
+import type { Screener, ScreeningResult } from '../../src/screening/types.ts';
+
+const records = readFileSync(join(import.meta.dirname, '../../datasets/gold/dev.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => labelledRecordSchema.parse(JSON.parse(l)))
+  .map(({ id, text, recorded_as }) => ({ id, text, recorded_as }));
+
+describe('the default (combined) screener', () => {
+  let screener: Screener;
+  let results: ScreeningResult[];
+  beforeAll(async () => {
+    screener = await createScreener();
+    results = await Promise.all(records.map((r) => screener.screen(r)));
+  }, 120_000);
+  afterAll(() => screener.close());
+
+  it('is the combined scorer with the text model, at the model file recall-first thresholds', () => {
+    const model = loadCombinedModel();
+    expect(screener.versions.scorer).toBe(model.id);
+    expect(screener.versions.model).not.toBe('none');
+    expect(screener.thresholds).toEqual(model.thresholds);
+    expect(model.thresholds.priority).toBeGreaterThan(model.thresholds.stalking);
+  });
+
+  it('explains every flag with at least one span of the original text', () => {
+    const flagged = results.filter((r) => r.stalking_flag || r.s4a_flag);
+    expect(flagged.length).toBeGreaterThan(10);
+    records.forEach((record, i) => {
+      const r = results[i]!;
+      if (!(r.stalking_flag || r.s4a_flag)) return;
+      expect(r.indicators.length, r.id).toBeGreaterThan(0);
+      for (const ind of r.indicators) for (const s of ind.spans) expect(record.text.slice(s.start, s.end)).toBe(s.text);
+    });
+  });
+
+  it("gives the model's evidence as clauses with a positive contribution, source model", () => {
+    const model = results.flatMap((r) => r.indicators.filter((i) => i.source === 'model'));
+    expect(model.length).toBeGreaterThan(0);
+    for (const m of model) {
+      expect(['MODEL_STALKING', 'MODEL_S4A']).toContain(m.code);
+      expect(m.contribution).toBeGreaterThan(0);
+      expect(m.reason).toMatch(/log-odds/);
+    }
+  });
+
+  it('never scores s4A above stalking, and keeps flags and the priority band consistent with the scores', () => {
+    for (const r of results) {
+      expect(r.s4a_score).toBeLessThanOrEqual(r.stalking_score);
+      expect(r.stalking_flag).toBe(r.stalking_score >= screener.thresholds.stalking);
+      expect(r.stalking_priority).toBe(r.stalking_score >= screener.thresholds.priority!);
+      if (r.stalking_priority) expect(r.stalking_flag).toBe(true);
+    }
+  });
+
+  it('says the text model found it when the rules name no behaviour', () => {
+    for (const r of results) {
+      const ruleBehaviours = r.indicators.some((i) => i.source === 'rule' && i.category === 'behaviour' && !i.context?.negated && !i.context?.hypothetical);
+      if (r.flags.includes('MISSED_STALKING') && !ruleBehaviours) expect(r.recommendation).toContain('text model');
+    }
+  });
+});
+
+describe('operating thresholds', () => {
+  it('take overrides, as the server does from STALKING_THRESHOLD and PRIORITY_THRESHOLD', async () => {
+    const strict = await createScreener({ thresholds: { stalking: 0.999, priority: 0.9995 } });
+    try {
+      expect(strict.thresholds.stalking).toBe(0.999);
+      expect(strict.thresholds.s4a).toBe(loadCombinedModel().thresholds.s4a);
+      const r = await strict.screen({ id: 'x', text: 'Neighbour dispute over a hedge; words of advice given.' });
+      expect(r.stalking_flag).toBe(false);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('the combining scorer and its text models', () => {
+  it('refuses to run with a text model other than the one it was fitted with', async () => {
+    const model = loadCombinedModel();
+    const wrong = { ...model, text_models: Object.fromEntries(Object.entries(model.text_models).map(([k, v]) => [k, { ...v!, version: 'not-this-one' }])) };
+    await expect(createCombinedCore({ scorer: loadScorer(), model: wrong })).rejects.toThrow(/was fitted with .* Refit it/);
+  });
+});
