@@ -106,8 +106,11 @@ function main() {
     stalking: { agreed: agree('label_stalking'), share: agree('label_stalking') / pairs.length, kappa: kappa(pairs.map((p) => p.w.label_stalking), pairs.map((p) => p.c.label_stalking)) },
     s4a: { agreed: agree('label_s4a'), share: agree('label_s4a') / pairs.length, kappa: kappa(pairs.map((p) => p.w.label_s4a), pairs.map((p) => p.c.label_s4a)) },
     risk: { agreed: agree('label_risk'), share: agree('label_risk') / pairs.length, kappa: kappa(pairs.map((p) => p.w.label_risk), pairs.map((p) => p.c.label_risk)) },
-    disagreements_settled: [...settled.keys()].filter((id) => checks.has(id)).length,
-    labels_changed_by_settlement: review.filter((r) => (r as { settled_by: string | null }).settled_by).length,
+    /** Records where the two readers differed on stalking or s4A; each went to a third reader. */
+    disagreements: pairs.filter((p) => p.w.label_stalking !== p.c.label_stalking || p.w.label_s4a !== p.c.label_s4a).length,
+    settled: review.filter((r) => (r as { settled_by: string | null }).settled_by).length,
+    /** Records whose final labels differ from the writer's (stalking, s4A or, where settled, risk). */
+    changed_from_writer: review.filter((r) => JSON.stringify((r as { final: unknown }).final) !== JSON.stringify((r as { writer_labels: unknown }).writer_labels)).length,
   };
   writeFileSync(join(OUT, 'agreement.json'), `${JSON.stringify(agreement, null, 2)}\n`);
   console.log(JSON.stringify({ train: out.train.length, dev: out.dev.length, test: out.test.length, ...agreement }, null, 2));

@@ -28,10 +28,16 @@ export const SETS: EvalSet[] = [
   { name: 'synthetic', dataset: 'datasets/synthetic/dev.jsonl', role: 'training data of the text models: in-sample, never a claim' },
 ];
 
+/** The default screener's figures beyond the ablation: high-risk recall, the priority band, and recall by relationship. */
+type Detail = { set: string; highRisk: { labelled: number; recall: number } | null; priority: EvaluationMetrics['stalking']['priority']; groups: Record<string, { positives: number; recall: number }> };
+
+export const GROUPS = ['stranger', 'online-only', 'neighbour', 'colleague', 'family', 'ex-partner', 'customer-client', 'acquaintance'];
+
 type Row = { set: string; role: string; variant: string; task: string; n: number; positives: number; recall: number; recallCi: [number, number]; precision: number; precisionCi: [number, number]; f2: number; ap: number; wss: number; ece: number; workload: number };
 
-export async function evaluateAll(outRoot: string, resamples?: number): Promise<{ rows: Row[]; failed: string[]; skipped: string[] }> {
+export async function evaluateAll(outRoot: string, resamples?: number): Promise<{ rows: Row[]; details: Detail[]; failed: string[]; skipped: string[] }> {
   const rows: Row[] = [];
+  const details: Detail[] = [];
   const failed: string[] = [];
   const skipped: string[] = [];
   for (const set of SETS) {
@@ -58,6 +64,11 @@ export async function evaluateAll(outRoot: string, resamples?: number): Promise<
       continue;
     }
     if (code !== 0) failed.push(set.name);
+    const high = m.risk.matrix[0] ?? [];
+    const labelledHigh = high.reduce((a, b) => a + b, 0);
+    const groups: Detail['groups'] = {};
+    for (const g of m.subgroups.stalking.relationship.groups) if (GROUPS.includes(g.group)) groups[g.group] = { positives: g.positives, recall: g.recall };
+    details.push({ set: set.name, highRisk: labelledHigh ? { labelled: labelledHigh, recall: high[0]! / labelledHigh } : null, priority: m.stalking.priority, groups });
     for (const [variant, v] of Object.entries(m.ablation?.variants ?? {})) {
       for (const task of ['stalking', 's4a'] as const) {
         const t = v[task];
@@ -81,10 +92,10 @@ export async function evaluateAll(outRoot: string, resamples?: number): Promise<
       }
     }
   }
-  return { rows, failed, skipped };
+  return { rows, details, failed, skipped };
 }
 
-export function summaryMarkdown(rows: Row[], skipped: string[]): string {
+export function summaryMarkdown(rows: Row[], details: Detail[], skipped: string[]): string {
   const lines = [
     '# Evaluation summary',
     '',
@@ -101,6 +112,20 @@ export function summaryMarkdown(rows: Row[], skipped: string[]): string {
     }
     lines.push('');
   }
+  lines.push(
+    '## Default screener: priority band, high risk, relationships',
+    '',
+    'The priority band is the part of the flagged records the queue puts first; high-risk recall is the share of records labelled high risk that the screener grades high; recall by relationship of the suspect is for stalking.',
+    '',
+    `| set | priority band: workload / precision / recall | high-risk recall (labelled high) | ${GROUPS.join(' | ')} |`,
+    `|---|---|---|${GROUPS.map(() => '---').join('|')}|`,
+  );
+  for (const d of details) {
+    const band = d.priority ? `${pct(d.priority.workload)} / ${pct(d.priority.precision)} / ${pct(d.priority.recall)}` : '';
+    const risk = d.highRisk ? `${pct(d.highRisk.recall)} (${d.highRisk.labelled})` : 'not labelled';
+    lines.push(`| ${d.set} | ${band} | ${risk} | ${GROUPS.map((g) => (d.groups[g] ? `${pct(d.groups[g].recall)} (${d.groups[g].positives})` : '')).join(' | ')} |`);
+  }
+  lines.push('');
   lines.push('## Sets', '', ...SETS.map((s) => `- **${s.name}** (\`${s.dataset}\`): ${s.role}`), '');
   if (skipped.length) lines.push('Skipped in this run:', '', ...skipped.map((s) => `- ${s}`), '');
   return `${lines.join('\n')}\n`;
@@ -108,10 +133,10 @@ export function summaryMarkdown(rows: Row[], skipped: string[]): string {
 
 async function main() {
   const { values } = parseArgs({ options: { out: { type: 'string', default: 'eval/results' }, resamples: { type: 'string' } } });
-  const { rows, failed, skipped } = await evaluateAll(values.out, values.resamples ? Number(values.resamples) : undefined);
+  const { rows, details, failed, skipped } = await evaluateAll(values.out, values.resamples ? Number(values.resamples) : undefined);
   await mkdir(values.out, { recursive: true });
-  await writeFile(path.join(values.out, 'summary.json'), `${JSON.stringify({ rows, skipped }, null, 2)}\n`);
-  await writeFile(path.join(values.out, 'summary.md'), summaryMarkdown(rows, skipped));
+  await writeFile(path.join(values.out, 'summary.json'), `${JSON.stringify({ rows, details, skipped }, null, 2)}\n`);
+  await writeFile(path.join(values.out, 'summary.md'), summaryMarkdown(rows, details, skipped));
   process.stdout.write(`\nwrote ${path.join(values.out, 'summary.md')}${skipped.length ? `\nskipped: ${skipped.join('; ')}` : ''}\n`);
   if (failed.length) {
     process.stdout.write(`quality gate or evaluation FAILED on: ${failed.join(', ')}\n`);

@@ -31,9 +31,10 @@ const { values } = parseArgs({
     recall: { type: 'string', default: '0.95' },
     's4a-recall': { type: 'string', default: '0.9' },
     'priority-precision': { type: 'string', default: '0.9' },
+    'risk-recall': { type: 'string', default: '0.95' },
   },
 });
-const target = { stalking: Number(values.recall), s4a: Number(values['s4a-recall']), priority: Number(values['priority-precision']) };
+const target = { stalking: Number(values.recall), s4a: Number(values['s4a-recall']), priority: Number(values['priority-precision']), highRisk: Number(values['risk-recall']) };
 
 const read = (path: string): LabelledRecord[] =>
   readFileSync(join(ROOT, path), 'utf8')
@@ -155,6 +156,20 @@ async function main() {
   };
   thresholds.priority = thresholdForPrecision(oof.stalking, y.stalking, target.priority, thresholds.stalking);
 
+  // High risk: graded high when the rules' markers say so or the high-risk head does. Its threshold
+  // is the highest at which the two together reach the recall target on the records labelled high.
+  const riskFeatures: CombinedFeature[] = ['rules_risk', ...features.filter((f) => f.endsWith('_stalking') && !f.startsWith('rules')).map((f) => f.replace('_stalking', '_high_risk') as CombinedFeature)];
+  const yRisk = records.map(({ r }) => r.label_risk === 'high');
+  const rulesHigh = x.map((f) => f.rules_risk === 2);
+  const riskHead = fit(x.map((f, i) => ({ x: vec(riskFeatures)(f), y: yRisk[i]! })));
+  const riskOof = outOfFold(x.map((f, i) => ({ x: vec(riskFeatures)(f), y: yRisk[i]! })));
+  const missedByRules = riskOof.filter((_, i) => yRisk[i] && !rulesHigh[i]).sort((a, b) => b - a);
+  const caughtByRules = yRisk.filter((yy, i) => yy && rulesHigh[i]).length;
+  const positivesRisk = yRisk.filter(Boolean).length;
+  const needed = Math.max(0, Math.ceil(target.highRisk * positivesRisk) - caughtByRules);
+  const highRiskThreshold = needed === 0 ? 1 : Math.floor(missedByRules[Math.min(needed, missedByRules.length) - 1]! * 10000) / 10000;
+  const graded = riskOof.map((p, i) => rulesHigh[i] || p >= highRiskThreshold);
+
   const alone = (scores: TextScore[]) => {
     const ps = scores.map((s) => s.stalking);
     const p4 = scores.map((s, i) => Math.min(s.s4a, ps[i]!));
@@ -171,6 +186,8 @@ async function main() {
       stalking: figures(pick(oof.stalking), pick(y.stalking), thresholds.stalking),
       stalking_priority: figures(pick(oof.stalking), pick(y.stalking), thresholds.priority),
       s4a: figures(pick(oof.s4a), pick(y.s4a), thresholds.s4a),
+      high_risk: figures(pick(graded.map((g) => (g ? 1 : 0))), pick(yRisk), 0.5),
+      high_risk_rules_alone: figures(pick(rulesHigh.map((g) => (g ? 1 : 0))), pick(yRisk), 0.5),
       transformer_alone: figures(pick(enc.map((s) => s.stalking)), pick(y.stalking), textOnly.transformer.stalking),
       ngram_alone: figures(pick(ng.map((s) => s.stalking)), pick(y.stalking), textOnly.ngram.stalking),
     };
@@ -186,7 +203,8 @@ async function main() {
     },
     stalking: heads.stalking,
     s4a: heads.s4a,
-    thresholds,
+    high_risk: { ...riskHead, features: riskFeatures },
+    thresholds: { ...thresholds, high_risk: highRiskThreshold },
     text_only: textOnly,
     development: { targets: target, chosen: best!.name, inputs_compared: comparison, ...development },
   };

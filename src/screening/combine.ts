@@ -17,12 +17,22 @@ import type { Indicator, ScreeningRecord, ScreeningResult, Thresholds } from './
 export const COMBINED_SCORER_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'combined-scorer.json');
 
 /** Every input the combining scorer can use; a model file names the ones it was fitted with. */
-export const COMBINED_FEATURES = ['rules_stalking', 'rules_s4a', 'text_stalking', 'text_s4a', 'ngram_stalking', 'ngram_s4a'] as const;
+export const COMBINED_FEATURES = [
+  'rules_stalking',
+  'rules_s4a',
+  'rules_risk', // the rules' risk level: 2 high, 1 medium, 0 standard
+  'text_stalking',
+  'text_s4a',
+  'text_high_risk',
+  'ngram_stalking',
+  'ngram_s4a',
+  'ngram_high_risk',
+] as const;
 export type CombinedFeature = (typeof COMBINED_FEATURES)[number];
 export type CombinedFeatures = Partial<Record<CombinedFeature, number>>;
 
 const headSchema = z.object({ bias: z.number(), weights: z.array(z.number()) });
-const thresholdsSchema = z.object({ stalking: z.number().min(0).max(1), s4a: z.number().min(0).max(1), priority: z.number().min(0).max(1) });
+const thresholdsSchema = z.object({ stalking: z.number().min(0).max(1), s4a: z.number().min(0).max(1), priority: z.number().min(0).max(1), high_risk: z.number().min(0).max(1) });
 export const combinedModelSchema = z
   .object({
   id: z.string().min(1),
@@ -33,12 +43,16 @@ export const combinedModelSchema = z
   text_models: z.object({ transformer: z.object({ id: z.string(), version: z.string() }).optional(), ngram: z.object({ id: z.string(), version: z.string() }).optional() }),
   stalking: headSchema,
   s4a: headSchema,
+  /** High risk (DOMAIN 4.3) over its own inputs: a record is graded high when the rules say so or this head does. */
+  high_risk: headSchema.extend({ features: z.array(z.enum(COMBINED_FEATURES)).min(1) }),
   thresholds: thresholdsSchema,
   /** Operating thresholds of the text models read alone (the ablation's transformer and n-gram rows). */
   text_only: z.record(z.string(), z.object({ stalking: z.number(), s4a: z.number() })),
   development: z.unknown().optional(),
 })
-  .refine((m) => m.stalking.weights.length === m.features.length && m.s4a.weights.length === m.features.length, { message: 'each head needs one weight per feature' });
+  .refine((m) => m.stalking.weights.length === m.features.length && m.s4a.weights.length === m.features.length && m.high_risk.weights.length === m.high_risk.features.length, {
+    message: 'each head needs one weight per feature',
+  });
 export type CombinedModel = z.infer<typeof combinedModelSchema>;
 
 export function loadCombinedModel(path = COMBINED_SCORER_PATH): CombinedModel {
@@ -67,8 +81,11 @@ export function combinedFeatures(rules: ScreeningResult, text: TextReadings): Co
   return {
     rules_stalking: clampLogit(rules.stalking_score),
     rules_s4a: clampLogit(rules.s4a_score),
-    ...(text.transformer ? { text_stalking: clip(text.transformer.logits.stalking), text_s4a: clip(text.transformer.logits.s4a) } : {}),
-    ...(text.ngram ? { ngram_stalking: clip(text.ngram.logits.stalking), ngram_s4a: clip(text.ngram.logits.s4a) } : {}),
+    rules_risk: rules.risk_level === 'high' ? 2 : rules.risk_level === 'medium' ? 1 : 0,
+    ...(text.transformer
+      ? { text_stalking: clip(text.transformer.logits.stalking), text_s4a: clip(text.transformer.logits.s4a), text_high_risk: clip(text.transformer.logits.high_risk) }
+      : {}),
+    ...(text.ngram ? { ngram_stalking: clip(text.ngram.logits.stalking), ngram_s4a: clip(text.ngram.logits.s4a), ngram_high_risk: clip(text.ngram.logits.high_risk) } : {}),
   };
 }
 
@@ -84,10 +101,11 @@ export function headLogit(head: CombinedModel['stalking'], features: readonly Co
  * The record's clauses by what they added to a head's logit through the text models: each model's
  * clause contributions times that model's weight in the head, summed per clause.
  */
-export function weightedClauses(model: CombinedModel, head: 'stalking' | 's4a', text: TextReadings): ClauseContribution[] {
+export function weightedClauses(model: CombinedModel, head: 'stalking' | 's4a' | 'high_risk', text: TextReadings): ClauseContribution[] {
   const byStart = new Map<number, ClauseContribution>();
+  const features = head === 'high_risk' ? model.high_risk.features : model.features;
   const add = (clauses: readonly ClauseContribution[] | undefined, feature: CombinedFeature) => {
-    const i = model.features.indexOf(feature);
+    const i = features.indexOf(feature);
     if (!clauses || i < 0) return;
     const w = model[head].weights[i]!;
     for (const c of clauses) {
@@ -95,17 +113,21 @@ export function weightedClauses(model: CombinedModel, head: 'stalking' | 's4a', 
       byStart.set(c.span.start, { span: c.span, contribution: (seen?.contribution ?? 0) + w * c.contribution });
     }
   };
-  add(head === 'stalking' ? text.transformer?.clauses : text.transformer?.s4aClauses, head === 'stalking' ? 'text_stalking' : 'text_s4a');
-  add(head === 'stalking' ? text.ngram?.clauses : text.ngram?.s4aClauses, head === 'stalking' ? 'ngram_stalking' : 'ngram_s4a');
+  add(text.transformer?.clauses[head], `text_${head}`);
+  add(text.ngram?.clauses[head], `ngram_${head}`);
   return [...byStart.values()].sort((a, b) => b.contribution - a.contribution || a.span.start - b.span.start);
 }
 
 /** Clauses that raised the score (contributions already weighted), as indicators: at most `max`, each adding at least `min` to the log-odds. */
-export function modelEvidence(clauses: readonly ClauseContribution[], code: 'MODEL_STALKING' | 'MODEL_S4A', options: { max?: number; min?: number; atLeastOne?: boolean } = {}): Indicator[] {
+export function modelEvidence(
+  clauses: readonly ClauseContribution[],
+  code: 'MODEL_STALKING' | 'MODEL_S4A' | 'MODEL_HIGH_RISK',
+  options: { max?: number; min?: number; atLeastOne?: boolean } = {},
+): Indicator[] {
   const { max = 3, min = 0.25, atLeastOne = false } = options;
   const picked = clauses.filter((c) => c.contribution >= min).slice(0, max);
   if (picked.length === 0 && atLeastOne && clauses.length && clauses[0]!.contribution > 0) picked.push(clauses[0]!);
-  const what = code === 'MODEL_STALKING' ? 'stalking' : 's4A';
+  const what = code === 'MODEL_STALKING' ? 'stalking' : code === 'MODEL_S4A' ? 's4A' : 'high risk';
   return picked.map((c) => ({
     code,
     category: 'model',
@@ -114,7 +136,7 @@ export function modelEvidence(clauses: readonly ClauseContribution[], code: 'MOD
     source: 'model',
     weight: round(c.contribution),
     contribution: round(c.contribution),
-    reason: `the text model read this clause as ${what} conduct (it added ${round(c.contribution).toFixed(2)} to the ${what} score's log-odds)`,
+    reason: `the text model read this clause as ${what} (it added ${round(c.contribution).toFixed(2)} to the ${what} score's log-odds)`,
   }));
 }
 
@@ -139,7 +161,7 @@ export function combine(
     const alone = (text.transformer ?? text.ngram)!;
     stalkingScore = alone.stalking;
     s4aScore = Math.min(alone.s4a, stalkingScore);
-    clauses = { stalking: alone.clauses, s4a: alone.s4aClauses };
+    clauses = { stalking: alone.clauses.stalking, s4a: alone.clauses.s4a };
   } else {
     const x = combinedFeatures(rules, text);
     stalkingScore = sigmoid(headLogit(model.stalking, model.features, x));
@@ -150,13 +172,27 @@ export function combine(
   const stalking_flag = stalkingScore >= thresholds.stalking;
   const s4a_flag = s4aScore >= thresholds.s4a;
   const ruleIndicators = options.scoreWith === 'text' ? [] : rules.indicators;
+
+  // High risk: the rules' markers, or the high-risk head (recall-first threshold), whichever says so.
+  let risk = rules.risk;
+  let riskScore: number | undefined;
+  let riskEvidence: Indicator[] = [];
+  if (options.scoreWith !== 'text') {
+    riskScore = sigmoid(headLogit(model.high_risk, model.high_risk.features, combinedFeatures(rules, text)));
+    if (riskScore >= (thresholds.high_risk ?? model.thresholds.high_risk) && rules.risk.level !== 'high') {
+      riskEvidence = modelEvidence(weightedClauses(model, 'high_risk', text), 'MODEL_HIGH_RISK', { max: 2, atLeastOne: true });
+      const span = riskEvidence[0]?.spans[0];
+      risk = { level: 'high', markers: [...rules.risk.markers, ...(span ? [{ code: 'MODEL_HIGH_RISK', label: 'Text model: reads as high risk', span }] : [])] };
+    }
+  }
   // A flag without a span would be a bug: a flagged record always shows the model's strongest clause.
   const evidence = [
     ...modelEvidence(clauses.stalking, 'MODEL_STALKING', { atLeastOne: stalking_flag }),
     ...(stalking_flag ? modelEvidence(clauses.s4a, 'MODEL_S4A', { max: 2, atLeastOne: s4a_flag }) : []),
+    ...riskEvidence,
   ];
   const indicators = [...ruleIndicators, ...evidence];
-  const partial = { stalking_flag, s4a_flag, risk: rules.risk, course_of_conduct: rules.course_of_conduct, s4a: rules.s4a, indicators };
+  const partial = { stalking_flag, s4a_flag, risk, course_of_conduct: rules.course_of_conduct, s4a: rules.s4a, indicators };
   const flags = flagsFor(partial, analysis.recordedAs);
   return {
     ...rules,
@@ -165,6 +201,9 @@ export function combine(
     stalking_priority: thresholds.priority !== undefined && stalkingScore >= thresholds.priority,
     s4a_score: round(s4aScore),
     s4a_flag,
+    risk_level: risk.level,
+    risk,
+    ...(riskScore !== undefined ? { high_risk_score: round(riskScore) } : {}),
     flags,
     indicators,
     notes: notesFor(partial, analysis.recordedAs, record.relationship),

@@ -3,10 +3,12 @@
 // was compared with (models/ngram-linear). Both read the words themselves, in any phrasing, beside
 // the rules.
 //
-// The encoder gives every token, per task, an attention logit a_t and a value v_t; the record's
-// logit is sum_t softmax(a)_t * v_t over all its tokens. The logit is therefore exactly the sum of
-// its tokens' contributions, and a clause's contribution is the sum over its tokens: the clauses
-// that raised the score most are the model's evidence, with no approximation.
+// The encoder gives every token, per task, an attention logit a_t, an attended value v_t and a summed
+// value u_t; the record's logit is b + sum_t softmax(a)_t * v_t + sum_t u_t / sqrt(T) over all its
+// T tokens. The attended part lets one telling clause decide; the summed part lets evidence from many
+// clauses add up, as a course of conduct does. The logit is therefore exactly b plus the sum of its
+// tokens' contributions, and a clause's contribution is the sum over its tokens: the clauses that
+// raised the score most are the model's evidence, with no approximation.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -30,13 +32,26 @@ export const MAX_MODEL_TOKENS = 2048;
 const BATCH_TOKENS = 8192;
 
 const calibrationSchema = z.object({ a: z.number(), b: z.number() });
+/** The tasks every text model reads, in the order of its outputs. */
+export const TASKS = ['stalking', 's4a', 'high_risk'] as const;
+export type Task = (typeof TASKS)[number];
+export type PerTask = Record<Task, number>;
 const manifestSchema = z
   .object({
   id: z.string(),
   /** The encoder's recipe: its window (tokens per window, the position table's length) is needed here. */
-  recipe: z.object({ window: z.number().int().positive().optional(), grams: z.number().int().optional(), buckets: z.number().int().optional() }).loose(),
+  recipe: z
+    .object({
+      window: z.number().int().positive().optional(),
+      grams: z.number().int().optional(),
+      buckets: z.number().int().optional(),
+      pool: z.literal('attention+sum').optional(),
+      pool_bias: z.tuple([z.number(), z.number(), z.number()]).optional(),
+      tasks: z.array(z.string()).optional(),
+    })
+    .loose(),
   version: z.string(),
-  calibration: z.object({ stalking: calibrationSchema, s4a: calibrationSchema }),
+  calibration: z.object({ stalking: calibrationSchema, s4a: calibrationSchema, high_risk: calibrationSchema }),
   files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
   development: z.unknown().optional(),
 })
@@ -70,12 +85,13 @@ export interface TextScore {
   /** Calibrated probabilities from this model alone. */
   stalking: number;
   s4a: number;
+  high_risk: number;
   /** Raw logits, before calibration: what a combining scorer reads. */
-  logits: { stalking: number; s4a: number };
-  /** Clauses by what they added to the stalking logit, largest first (only those with words read). */
-  clauses: ClauseContribution[];
-  /** Clauses by what they added to the s4A logit, largest first. */
-  s4aClauses: ClauseContribution[];
+  logits: PerTask;
+  /** The part of each logit no clause carries (the model's constant): logit = bias + the clauses' contributions. */
+  bias: PerTask;
+  /** Clauses by what they added to each task's logit, largest first (only clauses with words read). */
+  clauses: Record<Task, ClauseContribution[]>;
   /** Words read out of the record's words (the encoder stops at MAX_MODEL_TOKENS). */
   tokensRead: number;
   tokens: number;
@@ -127,6 +143,11 @@ interface Prepared {
 export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads?: number } = {}): Promise<TextScorer> {
   const manifest = verifiedManifest(dir);
   const WINDOW = manifest.recipe.window ?? 64;
+  if (manifest.recipe.pool !== 'attention+sum' || !manifest.recipe.pool_bias || manifest.recipe.tasks?.join() !== TASKS.join()) {
+    throw new Error(`text model ${dir}: its manifest does not name the attention+sum pooling over the tasks ${TASKS.join(', ')} that this code reads`);
+  }
+  const poolBias = manifest.recipe.pool_bias;
+  const OUT = 3 * TASKS.length; // per token and task: (a, v, u)
   if (manifest.recipe.grams !== GRAMS || manifest.recipe.buckets !== BUCKETS) {
     throw new Error(`text model ${dir} was trained with ${manifest.recipe.grams} trigrams per word in ${manifest.recipe.buckets} buckets; this code reads ${GRAMS} in ${BUCKETS}`);
   }
@@ -176,10 +197,10 @@ export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads
       trigram_ids: new ort.Tensor('int64', grams, [n, t, GRAMS]),
       attention_mask: new ort.Tensor('float32', mask, [n, t]),
     });
-    const scores = result.token_scores!.data as Float32Array; // [n, t, 4]
+    const scores = result.token_scores!.data as Float32Array; // [n, t, OUT]
     windows.forEach((w, row) => {
       const target = out[w.doc]!;
-      for (let i = 0; i < w.length; i++) for (let j = 0; j < 4; j++) target[(w.offset + i) * 4 + j] = scores[(row * t + i) * 4 + j]!;
+      for (let i = 0; i < w.length; i++) for (let j = 0; j < OUT; j++) target[(w.offset + i) * OUT + j] = scores[(row * t + i) * OUT + j]!;
     });
   }
 
@@ -193,7 +214,7 @@ export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads
         const ids = tokens.slice(0, read).map((t) => vocab.get(t.form) ?? UNK);
         return { text, tokens, ids, read };
       });
-      const outputs = docs.map((d) => new Float32Array(Math.max(1, d.read) * 4));
+      const outputs = docs.map((d) => new Float32Array(Math.max(1, d.read) * OUT));
       const windows: { doc: number; offset: number; length: number }[] = [];
       docs.forEach((d, doc) => {
         if (d.read === 0) return;
@@ -213,29 +234,33 @@ export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads
 
       return docs.map((d, k) => {
         const o = outputs[k]!;
-        const logits = { stalking: 0, s4a: 0 };
-        const contrib = [new Float64Array(d.read), new Float64Array(d.read)];
-        for (let task = 0; task < 2; task++) {
-          // softmax of the attention logits over every token read, then the weighted values.
+        const root = Math.sqrt(Math.max(1, d.read));
+        const out = {} as { logits: PerTask; clauses: Record<Task, ClauseContribution[]> };
+        out.logits = { stalking: 0, s4a: 0, high_risk: 0 };
+        out.clauses = { stalking: [], s4a: [], high_risk: [] };
+        TASKS.forEach((task, t) => {
+          const a = (i: number) => o[i * OUT + t * 3]!;
+          // softmax of the attention logits over every token read, times the attended values, plus the summed values.
           let max = -Infinity;
-          for (let i = 0; i < d.read; i++) max = Math.max(max, o[i * 4 + task * 2]!);
+          for (let i = 0; i < d.read; i++) max = Math.max(max, a(i));
           let total = 0;
-          for (let i = 0; i < d.read; i++) total += Math.exp(o[i * 4 + task * 2]! - max);
-          let z = 0;
+          for (let i = 0; i < d.read; i++) total += Math.exp(a(i) - max);
+          const contrib = new Float64Array(d.read);
+          let z = poolBias[t]!;
           for (let i = 0; i < d.read; i++) {
-            const c = (Math.exp(o[i * 4 + task * 2]! - max) / total) * o[i * 4 + task * 2 + 1]!;
-            contrib[task]![i] = c;
-            z += c;
+            contrib[i] = (Math.exp(a(i) - max) / total) * o[i * OUT + t * 3 + 1]! + o[i * OUT + t * 3 + 2]! / root;
+            z += contrib[i]!;
           }
-          if (task === 0) logits.stalking = z;
-          else logits.s4a = z;
-        }
+          out.logits[task] = z;
+          out.clauses[task] = clauseContributions(d.text, d.tokens, contrib, d.read);
+        });
         return {
-          stalking: sigmoid(cal.stalking.a * logits.stalking + cal.stalking.b),
-          s4a: sigmoid(cal.s4a.a * logits.s4a + cal.s4a.b),
-          logits,
-          clauses: clauseContributions(d.text, d.tokens, contrib[0]!, d.read),
-          s4aClauses: clauseContributions(d.text, d.tokens, contrib[1]!, d.read),
+          stalking: sigmoid(cal.stalking.a * out.logits.stalking + cal.stalking.b),
+          s4a: sigmoid(cal.s4a.a * out.logits.s4a + cal.s4a.b),
+          high_risk: sigmoid(cal.high_risk.a * out.logits.high_risk + cal.high_risk.b),
+          logits: out.logits,
+          bias: { stalking: poolBias[0], s4a: poolBias[1], high_risk: poolBias[2] },
+          clauses: out.clauses,
           tokensRead: d.read,
           tokens: d.tokens.length,
         };
@@ -248,13 +273,14 @@ export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads
 
 // ---- the linear n-gram model (the comparison) -------------------------------------------------
 
-const ngramManifestSchema = manifestSchema.extend({ bias: z.tuple([z.number(), z.number()]) });
+const ngramManifestSchema = manifestSchema.extend({ bias: z.tuple([z.number(), z.number(), z.number()]) });
 
 export async function loadNgramModel(dir = NGRAM_DIR): Promise<TextScorer> {
   const manifest = ngramManifestSchema.parse(verifiedManifest(dir));
   const buf = readFileSync(join(dir, 'weights.f32'));
-  const weights = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4); // [2^bits, 2], little-endian
-  if (weights.length !== 2 * (1 << NGRAM_BITS)) throw new Error(`n-gram weights in ${dir} have ${weights.length} values, expected ${2 * (1 << NGRAM_BITS)}`);
+  const K = TASKS.length;
+  const weights = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4); // [2^bits, tasks], little-endian
+  if (weights.length !== K * (1 << NGRAM_BITS)) throw new Error(`n-gram weights in ${dir} have ${weights.length} values, expected ${K * (1 << NGRAM_BITS)}`);
   const cal = manifest.calibration;
   return {
     id: manifest.id,
@@ -265,26 +291,27 @@ export async function loadNgramModel(dir = NGRAM_DIR): Promise<TextScorer> {
         const forms = tokens.length ? tokens.map((t) => t.form) : [''];
         // Per word, the features it starts (its unigram, the bigram it starts, its trigrams), so a
         // word's contribution can be put on its span.
-        const perWord = [new Float64Array(forms.length), new Float64Array(forms.length)];
+        const perWord = TASKS.map(() => new Float64Array(forms.length));
         const feats = ngramFeatures(forms);
         const scale = 1 / Math.sqrt(feats.length);
         let k = 0;
         forms.forEach((w, i) => {
-          const count = 1 + (i + 1 < forms.length ? 1 : 0) + Math.max(0, Array.from(w).length);
+          const count = 1 + (i + 1 < forms.length ? 1 : 0) + Array.from(w).length;
           for (let j = 0; j < count; j++, k++) {
             const f = feats[k]!;
-            perWord[0]![i]! += weights[f * 2]! * scale;
-            perWord[1]![i]! += weights[f * 2 + 1]! * scale;
+            for (let t = 0; t < K; t++) perWord[t]![i]! += weights[f * K + t]! * scale;
           }
         });
         const sum = (a: Float64Array) => a.reduce((s, x) => s + x, 0);
-        const logits = { stalking: manifest.bias[0] + sum(perWord[0]!), s4a: manifest.bias[1] + sum(perWord[1]!) };
+        const logits = { stalking: manifest.bias[0] + sum(perWord[0]!), s4a: manifest.bias[1] + sum(perWord[1]!), high_risk: manifest.bias[2] + sum(perWord[2]!) };
+        const clausesOf = (t: number) => (tokens.length ? clauseContributions(text, tokens, perWord[t]!) : []);
         return {
           stalking: sigmoid(cal.stalking.a * logits.stalking + cal.stalking.b),
           s4a: sigmoid(cal.s4a.a * logits.s4a + cal.s4a.b),
+          high_risk: sigmoid(cal.high_risk.a * logits.high_risk + cal.high_risk.b),
           logits,
-          clauses: tokens.length ? clauseContributions(text, tokens, perWord[0]!) : [],
-          s4aClauses: tokens.length ? clauseContributions(text, tokens, perWord[1]!) : [],
+          bias: { stalking: manifest.bias[0], s4a: manifest.bias[1], high_risk: manifest.bias[2] },
+          clauses: { stalking: clausesOf(0), s4a: clausesOf(1), high_risk: clausesOf(2) },
           tokensRead: tokens.length,
           tokens: tokens.length,
         };

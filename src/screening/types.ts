@@ -122,6 +122,8 @@ export interface ScreeningResult {
   stalking_priority?: boolean;
   s4a_score: number;
   s4a_flag: boolean;
+  /** Default screener: the combining scorer's probability that the record is high risk (DOMAIN 4.3). */
+  high_risk_score?: number;
   risk_level: RiskLevel;
   flags: FlagCode[];
   indicators: Indicator[];
@@ -143,6 +145,8 @@ export interface Thresholds {
   stalking: number;
   s4a: number;
   priority?: number;
+  /** Grade high risk at or above this high-risk score (the rules' markers grade it high too). */
+  high_risk?: number;
 }
 
 /** What every screener gives: the CLI, API, queue and harness see only this. */

@@ -5,10 +5,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clauseContributions, loadNgramModel, loadTextEncoder, MAX_MODEL_TOKENS, TEXT_ENCODER_DIR, verifiedManifest, type TextScorer } from '../../src/screening/text-model.ts';
+import { clauseContributions, loadNgramModel, loadTextEncoder, MAX_MODEL_TOKENS, TASKS, TEXT_ENCODER_DIR, verifiedManifest, type TextScorer } from '../../src/screening/text-model.ts';
 import { ngramFeatures, tokenise, trigramBuckets, UNK } from '../../src/screening/text-tokens.ts';
 
-type Fixture = { text: string; ids: number[]; trigrams: number[][]; features: number[]; logits: [number, number] };
+type Fixture = { text: string; ids: number[]; trigrams: number[][]; features: number[]; logits: number[] };
 const fixture = JSON.parse(readFileSync(join(TEXT_ENCODER_DIR, 'parity.json'), 'utf8')) as Fixture[];
 const vocab = new Map(readFileSync(join(TEXT_ENCODER_DIR, 'vocab.txt'), 'utf8').split('\n').map((w, i) => [w, i] as const));
 
@@ -54,17 +54,18 @@ describe('the encoder on onnxruntime', () => {
   it('gives the logits PyTorch gave on the parity fixture', async () => {
     const scores = await encoder.score(fixture.map((f) => f.text));
     scores.forEach((s, i) => {
-      expect(s.logits.stalking).toBeCloseTo(fixture[i]!.logits[0], 3);
-      expect(s.logits.s4a).toBeCloseTo(fixture[i]!.logits[1], 3);
+      TASKS.forEach((task, k) => expect(s.logits[task]).toBeCloseTo(fixture[i]!.logits[k]!, 3));
     });
   });
 
-  it("puts the whole logit on the record's clauses: their contributions sum to it", async () => {
+  it("puts the logit on the record's clauses: with the constant bias their contributions sum to it", async () => {
     const text = 'He was outside my flat again last night. I told him to stop. The weather was fine.';
     const [s] = await encoder.score([text]);
-    const sum = s!.clauses.reduce((a, c) => a + c.contribution, 0);
-    expect(sum).toBeCloseTo(s!.logits.stalking, 4);
-    for (const c of s!.clauses) expect(text.slice(c.span.start, c.span.end)).toBe(c.span.text);
+    for (const task of TASKS) {
+      const sum = s!.clauses[task].reduce((a, c) => a + c.contribution, 0);
+      expect(s!.bias[task] + sum).toBeCloseTo(s!.logits[task], 4);
+    }
+    for (const c of s!.clauses.stalking) expect(text.slice(c.span.start, c.span.end)).toBe(c.span.text);
   });
 
   it('scores a record the same alone or in a batch of others', async () => {
@@ -86,8 +87,7 @@ describe('the n-gram comparison model', () => {
     const ngram = await loadNgramModel();
     const text = 'He keeps turning up at my work. I am scared.';
     const [s] = await ngram.score([text]);
-    const manifest = verifiedManifest(join(TEXT_ENCODER_DIR, '..', 'ngram-linear')) as unknown as { bias: [number, number] };
-    expect(s!.clauses.reduce((a, c) => a + c.contribution, 0) + manifest.bias[0]).toBeCloseTo(s!.logits.stalking, 4);
+    for (const task of TASKS) expect(s!.clauses[task].reduce((a, c) => a + c.contribution, 0) + s!.bias[task]).toBeCloseTo(s!.logits[task], 4);
   });
 });
 
