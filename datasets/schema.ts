@@ -17,6 +17,7 @@ export const STYLES = [
   'one_line_log',
   'long_log',
   'esl_account',
+  'advice_question',
 ] as const;
 export const RISK_LEVELS = ['high', 'medium', 'standard'] as const;
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { run } from '../src/cli/eval.ts';
 import { num, pct } from './format.ts';
+import { writeModelCard } from './model-card.ts';
 import type { EvaluationMetrics } from './harness.ts';
 
 export interface EvalSet {
@@ -17,11 +18,13 @@ export interface EvalSet {
   /** What the figures on this set may be used for. */
   role: string;
   floors?: string;
-  modelCard?: string;
 }
 
+/** The model card is written from the blind test split's metrics and the summary of every set. */
+export const MODEL_CARD = { from: 'blind-test', path: 'docs/model-card.md' };
+
 export const SETS: EvalSet[] = [
-  { name: 'blind-test', dataset: 'datasets/blind/test.jsonl', role: 'test: blind-written, writers unseen in training', floors: 'eval/floors-blind.json', modelCard: 'docs/model-card.md' },
+  { name: 'blind-test', dataset: 'datasets/blind/test.jsonl', role: 'test: blind-written, writers unseen in training', floors: 'eval/floors-blind.json' },
   { name: 'real-posts-dev', dataset: 'datasets/real-posts/labels.jsonl', role: 'development: real public posts (thresholds may be studied here, weights never fitted)' },
   { name: 'gold-test', dataset: 'datasets/gold/test.jsonl', role: 'test: the independent gold set', floors: 'eval/floors.json' },
   { name: 'blind-dev', dataset: 'datasets/blind/dev.jsonl', role: 'development: the combining scorer and thresholds were fitted here' },
@@ -48,7 +51,6 @@ export async function evaluateAll(outRoot: string, resamples?: number): Promise<
     const out = path.join(outRoot, set.name);
     const args = ['--dataset', set.dataset, '--out', out, '--ablation'];
     if (set.floors) args.push('--floors', set.floors);
-    if (set.modelCard) args.push('--model-card', set.modelCard);
     if (resamples) args.push('--resamples', String(resamples));
     process.stdout.write(`\n== ${set.name} (${set.role})\n`);
     const code = await run(args);
@@ -137,6 +139,11 @@ async function main() {
   await mkdir(values.out, { recursive: true });
   await writeFile(path.join(values.out, 'summary.json'), `${JSON.stringify({ rows, details, skipped }, null, 2)}\n`);
   await writeFile(path.join(values.out, 'summary.md'), summaryMarkdown(rows, details, skipped));
+  const cardMetrics = path.join(values.out, MODEL_CARD.from, 'metrics.json');
+  if (existsSync(cardMetrics)) {
+    await writeModelCard(cardMetrics, MODEL_CARD.path, path.join(values.out, 'summary.json'));
+    process.stdout.write(`wrote ${MODEL_CARD.path}\n`);
+  }
   process.stdout.write(`\nwrote ${path.join(values.out, 'summary.md')}${skipped.length ? `\nskipped: ${skipped.join('; ')}` : ''}\n`);
   if (failed.length) {
     process.stdout.write(`quality gate or evaluation FAILED on: ${failed.join(', ')}\n`);

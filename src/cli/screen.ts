@@ -1,10 +1,11 @@
 // ./bin/stalking-screener screen [--in FILE|-] [--out FILE|-]   (CONTRACT §3)
-// Streams JSONL: one line in, one result out, in input order, in bounded memory.
+// Streams JSONL: one line in, one result out, in input order, in bounded memory. The default
+// screener unless --mode names another (factory.ts MODES).
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
-import { createScreener } from '../screening/factory.ts';
+import { createScreener, isMode, MODES } from '../screening/factory.ts';
 import { parseRecord } from '../screening/record.ts';
 import { parseOptions, UsageError } from './args.ts';
 
@@ -14,16 +15,16 @@ export async function run(args: string[]): Promise<number> {
     ({ options } = parseOptions(args, { in: 'string', out: 'string', mode: 'string' }));
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`screen: ${err.message}\nusage: stalking-screener screen [--in FILE|-] [--out FILE|-] [--mode rules|hybrid]\n`);
+      process.stderr.write(`screen: ${err.message}\nusage: stalking-screener screen [--in FILE|-] [--out FILE|-] [--mode ${MODES.join('|')}]\n`);
       return 2;
     }
     throw err;
   }
   const inPath = (options.in as string | undefined) ?? '-';
   const outPath = (options.out as string | undefined) ?? '-';
-  const mode = (options.mode as string | undefined) ?? 'rules';
-  if (mode !== 'rules' && mode !== 'hybrid') {
-    process.stderr.write('screen: --mode must be rules or hybrid\n');
+  const mode = (options.mode as string | undefined) ?? 'combined';
+  if (!isMode(mode)) {
+    process.stderr.write(`screen: --mode must be one of ${MODES.join(', ')}\n`);
     return 2;
   }
 
@@ -43,6 +44,10 @@ export async function run(args: string[]): Promise<number> {
   const write = async (line: string) => {
     if (!output.write(`${line}\n`)) await once(output, 'drain');
   };
+  // Up to IN_FLIGHT records are screened together (the text model runs them in one call); results
+  // are written in input order, so memory stays bounded and the order is the input's.
+  const IN_FLIGHT = 32;
+  const pending: Promise<string>[] = [];
   let lineNo = 0;
   let rejected = 0;
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {
@@ -62,8 +67,12 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`${JSON.stringify({ line: lineNo, error: parsed.message, field: parsed.field })}\n`);
       continue;
     }
-    await write(JSON.stringify(await screener.screen(parsed.record)));
+    const result = screener.screen(parsed.record).then((r) => JSON.stringify(r));
+    result.catch(() => {}); // handled when its turn to be written comes (and thrown there)
+    pending.push(result);
+    if (pending.length >= IN_FLIGHT) await write(await pending.shift()!);
   }
+  while (pending.length) await write(await pending.shift()!);
   await screener.close();
   if (output !== process.stdout) {
     output.end();

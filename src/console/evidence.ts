@@ -50,7 +50,9 @@ export function evidenceSpans(result: StoredResult): EvidenceSpan[] {
   const seen = new Set<string>();
   for (const ind of result.indicators ?? []) {
     const { muted, qualifiers } = qualify(ind.context);
-    const annotation: Annotation = { category: ind.category, code: ind.code, label: ind.label, muted, qualifiers };
+    // The text model's clauses say how much each raised the score, beside the rules' spans.
+    const label = ind.source === 'model' && typeof ind.contribution === 'number' ? `${ind.label} (+${ind.contribution.toFixed(2)} log-odds)` : ind.label;
+    const annotation: Annotation = { category: ind.category, code: ind.code, label, muted, qualifiers };
     for (const s of ind.spans ?? []) {
       if (!isSpan(s)) continue;
       seen.add(`${s.start}:${s.end}:${ind.category}`);

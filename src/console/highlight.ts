@@ -59,6 +59,7 @@ export const CATEGORY_TAGS: Record<string, { tag: string; name: string }> = {
   relationship: { tag: 'REL', name: 'Relationship' },
   ought_to_know: { tag: 'KNEW', name: 'Ought to know' },
   conduct: { tag: 'CONDUCT', name: 'Persistence' },
+  model: { tag: 'MODEL', name: 'Text model' },
 };
 
 export function categoryTag(category: string): { tag: string; name: string } {

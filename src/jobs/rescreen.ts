@@ -372,7 +372,7 @@ export async function processBatch(ctx: WorkerContext, job: RescreenJob, worker:
             flags,
             riskLevel: result.risk_level,
             linked,
-            priority: basePriority({ riskLevel: result.risk_level, flags, stalkingScore: result.stalking_score, s4aScore: result.s4a_score }),
+            priority: basePriority({ riskLevel: result.risk_level, flags, stalkingScore: result.stalking_score, s4aScore: result.s4a_score, priorityBand: result.stalking_priority }),
             reopen: false,
           },
           ctx.reviewDueHours,

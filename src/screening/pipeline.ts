@@ -2,7 +2,7 @@
 // thin layers on it, and factory.ts builds every screener from the stages.
 //   normalise -> sentences -> match -> context -> course of conduct -> FOUR -> s4A -> risk -> score -> explain
 // The text model (text-model.ts) and the combining scorer (combine.ts) follow it in the default screener.
-import { loadCatalogue, type Catalogue } from '../rules/compile.ts';
+import type { Catalogue } from '../rules/compile.ts';
 import { assessRisk, assessS4a, fourScores } from './assess.ts';
 import { applyContext, findCues } from './context.ts';
 import { courseOfConduct } from './conduct.ts';

@@ -285,7 +285,7 @@ export function planIngest(
       versions: result.versions,
     };
     screenings.push(screening);
-    const priority = basePriority({ riskLevel: result.risk_level, flags, stalkingScore: result.stalking_score, s4aScore: result.s4a_score });
+    const priority = basePriority({ riskLevel: result.risk_level, flags, stalkingScore: result.stalking_score, s4aScore: result.s4a_score, priorityBand: result.stalking_priority });
     if (flags.length) queue({ record_id: r.id, version, trigger: 'ingest', flags, risk_level: result.risk_level, linked: !!link?.linked, priority, reopen: true });
     if (link && members.length) relinkMembers(members, { occasions, hasBehaviour }, r.id, screenings, queue);
 

@@ -17,10 +17,17 @@ const FLAG_WEIGHT: Record<string, number> = {
 /** Waiting adds one point an hour, up to this many: old items rise, but not above fresh high risk. */
 export const AGE_CAP_HOURS = 48;
 
+/**
+ * The screener's priority band (a stalking score at or above the priority threshold) adds this much:
+ * with the flag threshold set for recall, the band is what reviewers should read first.
+ */
+const PRIORITY_BAND_WEIGHT = 30;
+
 /** Base priority of an item from its screening; the age term is added when the queue is read. */
-export function basePriority(s: { riskLevel: string; flags: string[]; stalkingScore: number; s4aScore: number }): number {
+export function basePriority(s: { riskLevel: string; flags: string[]; stalkingScore: number; s4aScore: number; priorityBand?: boolean }): number {
   const flags = s.flags.reduce((n, f) => n + (FLAG_WEIGHT[f] ?? 5), 0);
-  return Math.round(((RISK_WEIGHT[s.riskLevel] ?? 0) + flags + 10 * Math.max(s.stalkingScore, s.s4aScore)) * 100) / 100;
+  const band = s.priorityBand ? PRIORITY_BAND_WEIGHT : 0;
+  return Math.round(((RISK_WEIGHT[s.riskLevel] ?? 0) + flags + band + 10 * Math.max(s.stalkingScore, s.s4aScore)) * 100) / 100;
 }
 
 const effectiveStatus = sql<QueueStatus>`case when q.status = 'claimed' and q.lock_expires_at <= now() then 'open' else q.status end`;

@@ -49,7 +49,7 @@ describe('the default (combined) screener', () => {
     const model = results.flatMap((r) => r.indicators.filter((i) => i.source === 'model'));
     expect(model.length).toBeGreaterThan(0);
     for (const m of model) {
-      expect(['MODEL_STALKING', 'MODEL_S4A']).toContain(m.code);
+      expect(['MODEL_STALKING', 'MODEL_S4A', 'MODEL_HIGH_RISK']).toContain(m.code);
       expect(m.contribution).toBeGreaterThan(0);
       expect(m.reason).toMatch(/log-odds/);
     }

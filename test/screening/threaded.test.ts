@@ -62,13 +62,14 @@ describe('threaded screener', () => {
     const crashing = await createThreadedScreener({
       mode: 'rules',
       scorer,
-      thresholds: local.thresholds,
       entry: new URL('../fixtures/crashing-screening-worker.ts', import.meta.url),
     });
     try {
       const crash = crashing.screen({ id: 'crash', text: 'exit now' });
       await expect(crash).rejects.toThrow(/screening thread stopped \(code 3\)/);
-      expect(await crashing.screen(records[1]!)).toEqual(await local.screen(records[1]!));
+      const rules = await createScreener({ mode: 'rules' });
+      expect(await crashing.screen(records[1]!)).toEqual(await rules.screen(records[1]!));
+      await rules.close();
     } finally {
       await crashing.close();
     }

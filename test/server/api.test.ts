@@ -15,8 +15,9 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 180_000 });
 // Texts the rule catalogue screens in known ways; each test re-checks what it relies on through
 // /v1/screen first, so a catalogue change shows up as a failed precondition, not a puzzling failure.
 const FLAGGED_TEXT = 'IP states ex-partner has called her 30 times since Friday from a withheld number, turned up at her work twice and keeps messaging her sister asking where she lives.';
-const ONE_OCCASION_A = 'Caller states her ex-partner phoned her from a withheld number last night.';
-const ONE_OCCASION_B = 'Ex-partner followed her home from work in his car today.';
+// One occasion each (a note, a card): neither is flagged alone; together they are a course of conduct.
+const ONE_OCCASION_A = 'Her old neighbour left a note through her door this morning asking to meet for coffee.';
+const ONE_OCCASION_B = 'The man from the flat opposite sent her a card today.';
 const QUIET_TEXT = 'Caller reports a dispute with a neighbour about where the bins are left.';
 
 type Auth = { authorization: string };
@@ -143,6 +144,7 @@ describe.each(BACKENDS)('API on %s', (backend) => {
       const alone = await screen(text);
       expect(alone.course_of_conduct.occasions_min, `precondition: "${text}" alone shows fewer than two occasions`).toBeLessThan(2);
       expect(alone.indicators.some((i: { category: string }) => i.category === 'behaviour'), `precondition: "${text}" has a behaviour`).toBe(true);
+      expect(alone.flags, `precondition: "${text}" alone is not flagged`).toEqual([]);
     }
     const victim = uid('V');
     const suspect = uid('S');
