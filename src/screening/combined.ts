@@ -35,7 +35,9 @@ export async function createCombinedCore(options: CombinedCoreOptions): Promise<
   const catalogue = loadCatalogue(options.catalogueDir);
   // The text models this screener reads with: the one asked for alone, or those the combining scorer was fitted with.
   const kinds: TextModelKind[] =
-    scoreWith === 'text' ? [options.textModel ?? 'transformer'] : (['transformer', 'ngram'] as const).filter((k) => model.features.some((f) => f.startsWith(k === 'transformer' ? 'text_' : 'ngram_')));
+    scoreWith === 'text'
+      ? [options.textModel ?? 'transformer']
+      : (['transformer', 'ngram'] as const).filter((k) => [...model.features, ...model.high_risk.features].some((f) => f.startsWith(k === 'transformer' ? 'text_' : 'ngram_')));
   const loaded: Partial<Record<TextModelKind, TextScorer>> = {};
   for (const kind of kinds) loaded[kind] = kind === 'transformer' ? await loadTextEncoder() : await loadNgramModel();
   if (scoreWith === 'combined') {

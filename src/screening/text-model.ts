@@ -15,8 +15,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { z } from 'zod';
-import { splitSentences } from './sentences.ts';
-import { BUCKETS, GRAMS, NGRAM_BITS, ngramFeatures, tokenise, trigramBuckets, UNK, type Token } from './text-tokens.ts';
+import { splitSentences, type Range } from './sentences.ts';
+import { bigramFeature, BUCKETS, GRAMS, NGRAM_BITS, tokenise, trigramBuckets, UNK, wordFeatures, type Token } from './text-tokens.ts';
 import type { Span } from './types.ts';
 
 const MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
@@ -107,8 +107,7 @@ export interface TextScorer {
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /** Sums per-token contributions into the text's clauses (the same boundaries the rules use). */
-export function clauseContributions(text: string, tokens: readonly Token[], perToken: ArrayLike<number>, count = tokens.length): ClauseContribution[] {
-  const clauses = splitSentences(text);
+export function clauseContributions(text: string, tokens: readonly Token[], perToken: ArrayLike<number>, count = tokens.length, clauses: readonly Range[] = splitSentences(text)): ClauseContribution[] {
   const sums = new Float64Array(clauses.length);
   const seen = new Uint8Array(clauses.length);
   let c = 0;
@@ -175,28 +174,42 @@ export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads
     return g;
   };
   const cal = manifest.calibration;
+  // One run at a time on the session: batches from overlapping calls (the screening thread's messages,
+  // eval's chunks) queue here rather than entering onnxruntime together.
+  let last: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = last.then(work, work);
+    last = next.catch(() => undefined);
+    return next;
+  };
 
   async function run(windows: { doc: number; offset: number; length: number }[], docs: Prepared[], out: Float32Array[]) {
     const t = Math.max(...windows.map((w) => w.length));
     const n = windows.length;
     const ids = new BigInt64Array(n * t);
     const grams = new BigInt64Array(n * t * GRAMS);
+    // Ids are small and non-negative: write the low 32 bits of each little-endian int64 directly (the
+    // high words stay 0), instead of a BigInt per value, which cost more than the model on short records.
+    const ids32 = new Int32Array(ids.buffer);
+    const grams32 = new Int32Array(grams.buffer);
     const mask = new Float32Array(n * t);
     windows.forEach((w, row) => {
       const d = docs[w.doc]!;
       for (let i = 0; i < w.length; i++) {
         const k = w.offset + i;
-        ids[row * t + i] = BigInt(d.ids[k]!);
+        ids32[(row * t + i) * 2] = d.ids[k]!;
         const g = gramsOf(d.tokens[k]!.form);
-        for (let j = 0; j < GRAMS; j++) grams[(row * t + i) * GRAMS + j] = BigInt(g[j]!);
+        for (let j = 0; j < GRAMS; j++) grams32[((row * t + i) * GRAMS + j) * 2] = g[j]!;
         mask[row * t + i] = 1;
       }
     });
-    const result = await session.run({
-      input_ids: new ort.Tensor('int64', ids, [n, t]),
-      trigram_ids: new ort.Tensor('int64', grams, [n, t, GRAMS]),
-      attention_mask: new ort.Tensor('float32', mask, [n, t]),
-    });
+    const result = await exclusive(() =>
+      session.run({
+        input_ids: new ort.Tensor('int64', ids, [n, t]),
+        trigram_ids: new ort.Tensor('int64', grams, [n, t, GRAMS]),
+        attention_mask: new ort.Tensor('float32', mask, [n, t]),
+      }),
+    );
     const scores = result.token_scores!.data as Float32Array; // [n, t, OUT]
     windows.forEach((w, row) => {
       const target = out[w.doc]!;
@@ -235,6 +248,7 @@ export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads
       return docs.map((d, k) => {
         const o = outputs[k]!;
         const root = Math.sqrt(Math.max(1, d.read));
+        const ranges = splitSentences(d.text);
         const out = {} as { logits: PerTask; clauses: Record<Task, ClauseContribution[]> };
         out.logits = { stalking: 0, s4a: 0, high_risk: 0 };
         out.clauses = { stalking: [], s4a: [], high_risk: [] };
@@ -252,7 +266,7 @@ export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads
             z += contrib[i]!;
           }
           out.logits[task] = z;
-          out.clauses[task] = clauseContributions(d.text, d.tokens, contrib, d.read);
+          out.clauses[task] = clauseContributions(d.text, d.tokens, contrib, d.read, ranges);
         });
         return {
           stalking: sigmoid(cal.stalking.a * out.logits.stalking + cal.stalking.b),
@@ -282,6 +296,16 @@ export async function loadNgramModel(dir = NGRAM_DIR): Promise<TextScorer> {
   const weights = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4); // [2^bits, tasks], little-endian
   if (weights.length !== K * (1 << NGRAM_BITS)) throw new Error(`n-gram weights in ${dir} have ${weights.length} values, expected ${K * (1 << NGRAM_BITS)}`);
   const cal = manifest.calibration;
+  const ownCache = new Map<string, Int32Array>();
+  const ownFeatures = (form: string): Int32Array => {
+    let f = ownCache.get(form);
+    if (!f) {
+      f = Int32Array.from(wordFeatures(form));
+      if (ownCache.size > 200_000) ownCache.clear();
+      ownCache.set(form, f);
+    }
+    return f;
+  };
   return {
     id: manifest.id,
     version: manifest.version,
@@ -292,19 +316,21 @@ export async function loadNgramModel(dir = NGRAM_DIR): Promise<TextScorer> {
         // Per word, the features it starts (its unigram, the bigram it starts, its trigrams), so a
         // word's contribution can be put on its span.
         const perWord = TASKS.map(() => new Float64Array(forms.length));
-        const feats = ngramFeatures(forms);
-        const scale = 1 / Math.sqrt(feats.length);
-        let k = 0;
+        // Features per word: its own (unigram and trigrams, cached by form) and the bigram it starts.
+        const own = forms.map(ownFeatures);
+        const count = own.reduce((n, f) => n + f.length, 0) + Math.max(0, forms.length - 1);
+        const scale = 1 / Math.sqrt(count);
+        const add = (i: number, f: number) => {
+          for (let t = 0; t < K; t++) perWord[t]![i]! += weights[f * K + t]! * scale;
+        };
         forms.forEach((w, i) => {
-          const count = 1 + (i + 1 < forms.length ? 1 : 0) + Array.from(w).length;
-          for (let j = 0; j < count; j++, k++) {
-            const f = feats[k]!;
-            for (let t = 0; t < K; t++) perWord[t]![i]! += weights[f * K + t]! * scale;
-          }
+          for (const f of own[i]!) add(i, f);
+          if (i + 1 < forms.length) add(i, bigramFeature(w, forms[i + 1]!));
         });
         const sum = (a: Float64Array) => a.reduce((s, x) => s + x, 0);
         const logits = { stalking: manifest.bias[0] + sum(perWord[0]!), s4a: manifest.bias[1] + sum(perWord[1]!), high_risk: manifest.bias[2] + sum(perWord[2]!) };
-        const clausesOf = (t: number) => (tokens.length ? clauseContributions(text, tokens, perWord[t]!) : []);
+        const ranges = tokens.length ? splitSentences(text) : [];
+        const clausesOf = (t: number) => (tokens.length ? clauseContributions(text, tokens, perWord[t]!, tokens.length, ranges) : []);
         return {
           stalking: sigmoid(cal.stalking.a * logits.stalking + cal.stalking.b),
           s4a: sigmoid(cal.s4a.a * logits.s4a + cal.s4a.b),

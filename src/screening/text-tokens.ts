@@ -53,15 +53,29 @@ export function trigramBuckets(form: string): number[] {
   return out;
 }
 
+const NGRAM_MASK = (1 << NGRAM_BITS) - 1;
+
+/** A word's own features in the linear model: its unigram, then its character trigrams. */
+export function wordFeatures(form: string): number[] {
+  const out = [fnv1a(`u:${form}`) & NGRAM_MASK];
+  const s = Array.from(`<${form}>`);
+  for (let j = 0; j + 3 <= s.length; j++) out.push(fnv1a(`c:${s[j]}${s[j + 1]}${s[j + 2]}`) & NGRAM_MASK);
+  return out;
+}
+
+/** The bigram feature a word starts with the next. */
+export function bigramFeature(form: string, next: string): number {
+  return fnv1a(`b:${form} ${next}`) & NGRAM_MASK;
+}
+
 /** Hashed feature ids of the linear model, in the training script's order: per word its unigram, the bigram it starts, its trigrams. */
 export function ngramFeatures(forms: readonly string[]): number[] {
-  const mask = (1 << NGRAM_BITS) - 1;
   const out: number[] = [];
   forms.forEach((w, i) => {
-    out.push(fnv1a(`u:${w}`) & mask);
-    if (i + 1 < forms.length) out.push(fnv1a(`b:${w} ${forms[i + 1]}`) & mask);
-    const s = Array.from(`<${w}>`);
-    for (let j = 0; j + 3 <= s.length; j++) out.push(fnv1a(`c:${s[j]}${s[j + 1]}${s[j + 2]}`) & mask);
+    const own = wordFeatures(w);
+    out.push(own[0]!);
+    if (i + 1 < forms.length) out.push(bigramFeature(w, forms[i + 1]!));
+    out.push(...own.slice(1));
   });
   return out;
 }

@@ -44,9 +44,16 @@ describe('checkGate', () => {
     expect(floorsSchema.safeParse({ comment: 'x', s4a_average_precision: 0.5 }).success).toBe(true);
   });
 
-  it('reads eval/floors.json, which names the three gated figures', async () => {
+  it('reads eval/floors.json, which names the four gated figures', async () => {
     const floorsInRepo = await loadFloors(floorsFile);
-    expect(Object.keys(floorsInRepo).sort()).toEqual(['comment', 's4a_recall', 'stalking_precision', 'stalking_recall']);
+    expect(Object.keys(floorsInRepo).sort()).toEqual(['comment', 'high_risk_recall', 's4a_recall', 'stalking_precision', 'stalking_recall']);
+  });
+
+  it('checks high-risk recall from the risk matrix (labelled high, graded high)', () => {
+    const m = { ...metrics(0.9, 0.9, 0.9), risk: { matrix: [[18, 2, 0], [0, 5, 0], [0, 0, 9]] } };
+    expect(checkGate(m, { high_risk_recall: 0.9 })).toEqual([]);
+    expect(checkGate(m, { high_risk_recall: 0.95 }).map((f) => f.message)).toEqual(['high-risk recall 0.900 is below the floor 0.95']);
+    expect(checkGate(metrics(0.9, 0.9, 0.9), { high_risk_recall: 0.5 })[0]?.actual).toBeNull();
   });
 });
 
@@ -61,6 +68,19 @@ async function goldMetrics(options: ScreenerOptions): Promise<EvaluationMetrics>
     await screener.close();
   }
 }
+
+describe('quality gate on datasets/blind/test.jsonl (writers unseen in training)', () => {
+  it('passes with the default screener', async () => {
+    const { records } = parseLabelledJsonl(await readFile(path.join(root, 'datasets/blind/test.jsonl'), 'utf8'));
+    const screener = await createScreener({});
+    try {
+      const { metrics } = await evaluate({ records, screener, progress: false, bootstrap: { resamples: 100 } });
+      expect(checkGate(metrics, await loadFloors(path.join(root, 'eval/floors-blind.json'))).map((f) => f.message)).toEqual([]);
+    } finally {
+      await screener.close();
+    }
+  }, 240_000);
+});
 
 describe('quality gate on datasets/gold/test.jsonl', () => {
   it.skipIf(!haveGold)('has real floors, not the 0 placeholders', async () => {
