@@ -10,9 +10,10 @@ block=$(awk '/<!-- try-it -->/{f=1;next} /<!-- \/try-it -->/{f=0} f' README.md |
 [ -n "$block" ] || { echo "readme-quickstart: no <!-- try-it --> block in README.md" >&2; exit 1; }
 
 log=$(mktemp)
-npm start >"$log" 2>&1 &
+# In a session of its own, so the whole of npm, its shell and the server stop together at the end.
+setsid npm start >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; pkill -P $server 2>/dev/null; wait $server 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill -- -$server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -f "$log"' EXIT
 
 for _ in $(seq 1 180); do
   if grep -q '^ready:' "$log"; then break; fi
@@ -25,7 +26,7 @@ grep -q 'First start' "$log" || { echo "readme-quickstart: the first start did n
 echo "== the README's try-it block"
 echo "$block"
 out=$(bash -euo pipefail -c "$block")
-echo "$out" | head -c 2000; echo
+printf '%.2000s\n' "$out"
 echo "$out" | node -e '
   const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
   const ok = r.stalking_flag === true && r.flags.includes("MISSED_STALKING") && r.indicators.some((i) => i.source === "model" && i.spans.length);

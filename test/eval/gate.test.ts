@@ -70,12 +70,15 @@ async function goldMetrics(options: ScreenerOptions): Promise<EvaluationMetrics>
 }
 
 describe('quality gate on datasets/blind/test.jsonl (writers unseen in training)', () => {
-  it('passes with the default screener', async () => {
+  it('passes with the default screener, and every flagged record has an evidence span', async () => {
     const { records } = parseLabelledJsonl(await readFile(path.join(root, 'datasets/blind/test.jsonl'), 'utf8'));
     const screener = await createScreener({});
     try {
-      const { metrics } = await evaluate({ records, screener, progress: false, bootstrap: { resamples: 100 } });
+      const { metrics, results } = await evaluate({ records, screener, progress: false, bootstrap: { resamples: 100 } });
       expect(checkGate(metrics, await loadFloors(path.join(root, 'eval/floors-blind.json'))).map((f) => f.message)).toEqual([]);
+      // A flag without a span would be a bug: every flagged record shows the words behind it.
+      const unexplained = results.filter((r) => (r.stalking_flag || r.s4a_flag || r.flags.length) && !r.indicators.some((i) => i.spans.length > 0));
+      expect(unexplained.map((r) => r.id)).toEqual([]);
     } finally {
       await screener.close();
     }
