@@ -16,8 +16,10 @@ export const AUDIT_ACTIONS = [
   'export.decisions',
   'audit.read',
   'purge',
+  'rescreen.run',
   'key.create',
   'key.revoke',
+  'key.list',
 ] as const;
 
 export interface AuditView {
