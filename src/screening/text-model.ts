@@ -139,6 +139,14 @@ interface Prepared {
   read: number;
 }
 
+/**
+ * Every session this process made, kept reachable for the life of the process. onnxruntime-node 1.14
+ * (the version transformers.js 2.17 pins) has no release(), and a session freed by the garbage
+ * collector after its screener closed crashed test workers with heap corruption ("free(): invalid
+ * pointer") at random later moments. A screener loads its session once, so this holds a few MB.
+ */
+const LIVE_SESSIONS: unknown[] = [];
+
 export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads?: number } = {}): Promise<TextScorer> {
   const manifest = verifiedManifest(dir);
   const WINDOW = manifest.recipe.window ?? 64;
@@ -162,6 +170,7 @@ export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
   });
+  LIVE_SESSIONS.push(session);
   // Trigram buckets per word form: the same words recur across records.
   const gramCache = new Map<string, number[]>();
   const gramsOf = (form: string) => {
@@ -280,7 +289,7 @@ export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads
         };
       });
     },
-    // onnxruntime-node 1.14 has no release(); the session's memory goes with the last reference.
+    // onnxruntime-node 1.14 has no release(); the session stays in LIVE_SESSIONS (see above).
     async close() {},
   };
 }
