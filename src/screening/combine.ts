@@ -154,6 +154,7 @@ export function combine(
   options: { scoreWith?: 'combined' | 'text'; versions: ScreeningResult['versions'] },
 ): ScreeningResult {
   const rules = analysis.result;
+  const x = combinedFeatures(rules, text);
   let stalkingScore: number;
   let s4aScore: number;
   let clauses: { stalking: ClauseContribution[]; s4a: ClauseContribution[] };
@@ -163,7 +164,6 @@ export function combine(
     s4aScore = Math.min(alone.s4a, stalkingScore);
     clauses = { stalking: alone.clauses.stalking, s4a: alone.clauses.s4a };
   } else {
-    const x = combinedFeatures(rules, text);
     stalkingScore = sigmoid(headLogit(model.stalking, model.features, x));
     // s4A is stalking plus impact: its probability cannot exceed that of stalking.
     s4aScore = Math.min(sigmoid(headLogit(model.s4a, model.features, x)), stalkingScore);
@@ -178,7 +178,7 @@ export function combine(
   let riskScore: number | undefined;
   let riskEvidence: Indicator[] = [];
   if (options.scoreWith !== 'text') {
-    riskScore = sigmoid(headLogit(model.high_risk, model.high_risk.features, combinedFeatures(rules, text)));
+    riskScore = sigmoid(headLogit(model.high_risk, model.high_risk.features, x));
     if (riskScore >= (thresholds.high_risk ?? model.thresholds.high_risk) && rules.risk.level !== 'high') {
       riskEvidence = modelEvidence(weightedClauses(model, 'high_risk', text), 'MODEL_HIGH_RISK', { max: 2, atLeastOne: true });
       const span = riskEvidence[0]?.spans[0];

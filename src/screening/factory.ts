@@ -11,7 +11,7 @@ import { loadCatalogue } from '../rules/compile.ts';
 import { batched, createCombinedCore } from './combined.ts';
 import { createKeywordScreener } from './keyword.ts';
 import { createRulesScreener } from './pipeline.ts';
-import { loadScorer, type ScorerModel } from './score.ts';
+import { loadScorer, rulesThresholds, type ScorerModel } from './score.ts';
 import type { Screener, Thresholds } from './types.ts';
 
 export const MODES = ['combined', 'rules', 'keyword', 'transformer', 'ngram', 'hybrid', 'embeddings'] as const;
@@ -56,7 +56,7 @@ export async function createScreener(options: ScreenerOptions = {}): Promise<Scr
         return createThreadedScreener({ mode, catalogueDir: options.catalogueDir, scorer, thresholds: options.thresholds });
       }
       if (mode === 'rules') {
-        return createRulesScreener(loadCatalogue(options.catalogueDir), scorer, { stalking: scorer.stalking.threshold, s4a: scorer.s4a.threshold, ...options.thresholds });
+        return createRulesScreener(loadCatalogue(options.catalogueDir), scorer, rulesThresholds(scorer, options.thresholds));
       }
       return batched(await createCombinedCore({ catalogueDir: options.catalogueDir, scorer, thresholds: options.thresholds }));
     case 'transformer':

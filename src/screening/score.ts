@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CourseOfConduct, Indicator, RiskAssessment, S4aAssessment } from './types.ts';
+import type { CourseOfConduct, Indicator, RiskAssessment, S4aAssessment, Thresholds } from './types.ts';
 import { isCounted } from './assess.ts';
 
 export const FEATURES = [
@@ -55,6 +55,11 @@ export const DEFAULT_SCORER: ScorerModel = {
 };
 
 export const SCORER_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'scorer-rules.json');
+
+/** The rules scorer's own operating thresholds, with any overrides laid over them. */
+export function rulesThresholds(scorer: ScorerModel, overrides: Partial<Thresholds> = {}): Thresholds {
+  return { stalking: scorer.stalking.threshold, s4a: scorer.s4a.threshold, ...overrides };
+}
 
 export function loadScorer(path = SCORER_PATH): ScorerModel {
   if (!existsSync(path)) return DEFAULT_SCORER;

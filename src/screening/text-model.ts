@@ -106,6 +106,20 @@ export interface TextScorer {
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
+/** A per-word-form memo of `f`, emptied when it grows past 200,000 forms (a long run's vocabulary). */
+function cachedByForm<T>(f: (form: string) => T): (form: string) => T {
+  const cache = new Map<string, T>();
+  return (form) => {
+    let v = cache.get(form);
+    if (v === undefined) {
+      v = f(form);
+      if (cache.size > 200_000) cache.clear();
+      cache.set(form, v);
+    }
+    return v;
+  };
+}
+
 /** Sums per-token contributions into the text's clauses (the same boundaries the rules use). */
 export function clauseContributions(text: string, tokens: readonly Token[], perToken: ArrayLike<number>, count = tokens.length, clauses: readonly Range[] = splitSentences(text)): ClauseContribution[] {
   const sums = new Float64Array(clauses.length);
@@ -172,16 +186,7 @@ export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads
   });
   LIVE_SESSIONS.push(session);
   // Trigram buckets per word form: the same words recur across records.
-  const gramCache = new Map<string, number[]>();
-  const gramsOf = (form: string) => {
-    let g = gramCache.get(form);
-    if (!g) {
-      g = trigramBuckets(form);
-      if (gramCache.size > 200_000) gramCache.clear();
-      gramCache.set(form, g);
-    }
-    return g;
-  };
+  const gramsOf = cachedByForm(trigramBuckets);
   const cal = manifest.calibration;
   // One run at a time on the session: batches from overlapping calls (the screening thread's messages,
   // eval's chunks) queue here rather than entering onnxruntime together.
@@ -305,16 +310,7 @@ export async function loadNgramModel(dir = NGRAM_DIR): Promise<TextScorer> {
   const weights = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4); // [2^bits, tasks], little-endian
   if (weights.length !== K * (1 << NGRAM_BITS)) throw new Error(`n-gram weights in ${dir} have ${weights.length} values, expected ${K * (1 << NGRAM_BITS)}`);
   const cal = manifest.calibration;
-  const ownCache = new Map<string, Int32Array>();
-  const ownFeatures = (form: string): Int32Array => {
-    let f = ownCache.get(form);
-    if (!f) {
-      f = Int32Array.from(wordFeatures(form));
-      if (ownCache.size > 200_000) ownCache.clear();
-      ownCache.set(form, f);
-    }
-    return f;
-  };
+  const ownFeatures = cachedByForm((form) => Int32Array.from(wordFeatures(form)));
   return {
     id: manifest.id,
     version: manifest.version,

@@ -5,7 +5,7 @@
 // stores such records as SCREENING_FAILED) and the next record starts a new thread.
 import type { Worker } from 'node:worker_threads';
 import { PendingReplies, startTypeScriptWorker } from '../worker-thread.ts';
-import type { ScorerModel } from './score.ts';
+import { rulesThresholds, type ScorerModel } from './score.ts';
 import type { Screener, ScreeningRecord, ScreeningResult, Thresholds } from './types.ts';
 import type { ScreeningOutcome, ScreeningRequest, ScreeningStatus, ScreeningWorkerConfig } from './worker.ts';
 
@@ -27,7 +27,7 @@ export async function createThreadedScreener(options: ThreadedScreenerOptions): 
   let worker: Promise<Worker> | undefined;
   // The thread loads the stages and reports their versions and thresholds, so this thread never loads them.
   let versions: ScreeningResult['versions'] = { rules: '', model: 'none', scorer: options.scorer.id };
-  let thresholds: Thresholds = { stalking: options.scorer.stalking.threshold, s4a: options.scorer.s4a.threshold, ...options.thresholds };
+  let thresholds: Thresholds = rulesThresholds(options.scorer, options.thresholds);
   const start = (): Promise<Worker> => {
     const thread = startTypeScriptWorker(options.entry ?? new URL('./worker.ts', import.meta.url), config);
     const ready = new Promise<Worker>((resolve, reject) => {

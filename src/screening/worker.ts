@@ -5,8 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadCatalogue } from '../rules/compile.ts';
 import { createCombinedCore, type BatchScreener } from './combined.ts';
-import { analyse } from './pipeline.ts';
-import type { ScorerModel } from './score.ts';
+import { createRulesScreener } from './pipeline.ts';
+import { rulesThresholds, type ScorerModel } from './score.ts';
 import type { ScreeningRecord, ScreeningResult, Thresholds } from './types.ts';
 
 export interface ScreeningWorkerConfig {
@@ -29,16 +29,8 @@ const config = workerData as ScreeningWorkerConfig;
 const send = (status: ScreeningStatus) => port.postMessage(status);
 
 function rulesCore(): BatchScreener {
-  const catalogue = loadCatalogue(config.catalogueDir);
-  const thresholds: Thresholds = { stalking: config.scorer.stalking.threshold, s4a: config.scorer.s4a.threshold, ...config.thresholds };
-  return {
-    thresholds,
-    versions: { rules: catalogue.version, model: 'none', scorer: config.scorer.id },
-    async screenBatch(records) {
-      return records.map((r) => analyse(r, catalogue, config.scorer, thresholds).result);
-    },
-    async close() {},
-  };
+  const rules = createRulesScreener(loadCatalogue(config.catalogueDir), config.scorer, rulesThresholds(config.scorer, config.thresholds));
+  return { ...rules, screenBatch: (records) => Promise.all(records.map((r) => rules.screen(r))) };
 }
 
 /** The error's type and stack frames only: its message could quote the text. */

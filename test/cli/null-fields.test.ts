@@ -1,30 +1,19 @@
 // One record schema for every entry point: optional fields sent as null (as many case systems
 // serialise an empty field) mean "not given" in the API, `screen` and `eval` alike, and give the same
 // result as the record without them; a null required field is still a 400 naming the field.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase, keyFor, testApp, type TestDatabase } from '../server/helpers.ts';
+import { runCli } from './run-cli.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'stalking-screener');
 const TEXT = 'IP states ex-partner has rung her 30 times since Friday and was parked outside her work again this morning.';
 const withNulls = { id: 'null-1', text: TEXT, recorded_as: null, kind: null, opening_code: null, occurred_at: null, victim_ref: null, suspect_ref: null, relationship: null, source: null };
 const without = { id: 'null-1', text: TEXT };
 
-function cli(args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(BIN, args);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const cli = runCli;
 
 describe('optional fields given as null', () => {
   let tdb: TestDatabase;

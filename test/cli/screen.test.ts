@@ -1,24 +1,14 @@
 // The screen command as a user runs it: ./bin/stalking-screener screen (CONTRACT §3).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { BIN, runCli } from './run-cli.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'stalking-screener');
 
-function run(args: string[], input: string, env: Record<string, string> = {}) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(BIN, args, { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const run = runCli;
 
 describe('stalking-screener screen', () => {
   it('writes one result per record in input order and exits 0', async () => {
