@@ -1,6 +1,7 @@
 // The one place transformers.js is configured and called: offline, from models/, no file cache.
 // Used inside the embedding worker; tests also call it directly to watch the loading thread.
 import { env, pipeline } from '@xenova/transformers';
+import ort from 'onnxruntime-node';
 
 export interface ExtractorConfig {
   /** Absolute path of models/. */
@@ -26,30 +27,45 @@ export function configureOffline(modelsDir: string): void {
 }
 
 interface TensorLike {
+  type: string;
   dims: number[];
   data: ArrayLike<number | bigint>;
 }
+/** transformers.js 2.17 copies an onnxruntime tensor's own fields into its own; since 1.16 the values are the `cpuData` field behind a getter. */
+type CopiedTensor = TensorLike & { cpuData?: ArrayLike<number | bigint> };
+const valuesOf = (t: CopiedTensor) => t.data ?? t.cpuData!;
 interface PipelineParts {
-  tokenizer: (texts: string[], options: { padding: boolean; truncation: boolean }) => { attention_mask: TensorLike };
-  model: (inputs: unknown) => Promise<{ last_hidden_state?: TensorLike; logits?: TensorLike }>;
+  tokenizer: (texts: string[], options: { padding: boolean; truncation: boolean }) => Record<string, CopiedTensor> & { input_ids: CopiedTensor; attention_mask: CopiedTensor };
+  model: { session: ort.InferenceSession };
 }
 
 /**
- * Loads the feature-extraction pipeline and embeds through its own tokenizer and ONNX model. The
- * pooling is done here: transformers.js 2.17 pools by reading every element through its Tensor's
- * Proxy, which took most of the embedding time; reading the typed arrays once is the same
- * arithmetic (masked mean or first token, then L2 normalisation) without that cost.
+ * Loads the feature-extraction pipeline and embeds with its tokenizer and the ONNX session it made.
+ * The session is run here with onnxruntime's own tensors: transformers.js 2.17 copies tensors into
+ * a class of its own that the onnxruntime this project runs (1.22: the earliest tried whose binding
+ * is safe in worker threads) no longer accepts. The pooling is done here too: transformers.js pools by
+ * reading every element through its Tensor's Proxy, which took most of the embedding time; reading
+ * the typed arrays once is the same arithmetic (masked mean or first token, then L2 normalisation).
  */
 export async function loadFeatureExtractor(config: ExtractorConfig): Promise<Extract> {
   configureOffline(config.modelsDir);
   const extractor = (await pipeline('feature-extraction', config.modelId, { quantized: config.quantized })) as unknown as PipelineParts;
+  const session = extractor.model.session;
   return async (texts) => {
     const inputs = extractor.tokenizer(texts, { padding: true, truncation: true });
-    const outputs = await extractor.model(inputs);
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const name of session.inputNames) {
+      const given = inputs[name];
+      if (given) feeds[name] = new ort.Tensor(given.type as 'int64', valuesOf(given) as BigInt64Array, given.dims);
+      // BERT-style models take segment ids; one segment is all zeros, as transformers.js fills them.
+      else if (name === 'token_type_ids') feeds[name] = new ort.Tensor('int64', new BigInt64Array(valuesOf(inputs.input_ids).length), inputs.input_ids.dims);
+      else throw new Error(`the model needs an input "${name}" that its tokenizer does not give`);
+    }
+    const outputs = await session.run(feeds);
     const hidden = outputs.last_hidden_state ?? outputs.logits;
     if (!hidden) throw new Error('the model returned neither last_hidden_state nor logits');
     const [batch, length, dimensions] = hidden.dims as [number, number, number];
-    return { data: pool(hidden.data as Float32Array, inputs.attention_mask.data, batch, length, dimensions, config), dimensions };
+    return { data: pool(hidden.data as Float32Array, valuesOf(inputs.attention_mask), batch, length, dimensions, config), dimensions };
   };
 }
 

@@ -23,7 +23,7 @@ export interface GraphMetadata {
 }
 
 const OPSET = 13;
-const IR_VERSION = 7; // onnxruntime 1.14 (transformers.js 2.17) reads IR up to 8
+const IR_VERSION = 7; // onnxruntime 1.22 reads this IR too; kept for the models already built
 
 function float32LittleEndian(values: Float32Array): Uint8Array {
   // Written byte by byte so the file is the same on any host byte order.
@@ -52,7 +52,7 @@ function tensorInput(name: string, elemType: number, dims: (string | number)[]) 
   };
 }
 
-/** A model of one graph at the IR version and opset onnxruntime 1.14 reads. */
+/** A model of one graph at a modest IR version and opset every onnxruntime since 1.14 reads. */
 function encodeModel(graph: object, header: { producerName: string; producerVersion?: string; docString?: string; metadataProps?: { key: string; value: string }[] }): Uint8Array {
   return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: IR_VERSION, opsetImport: [{ domain: '', version: OPSET }], ...header, graph })).finish();
 }
