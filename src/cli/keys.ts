@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { viaAdminSocket } from '../server/admin-socket.ts';
 import { openConfiguredStore } from './open-store.ts';
+import { isKeyName, isRole, KEY_NAME_RULE } from '../store/keys.ts';
 import { ROLES } from '../store/schema.ts';
 import { keyCommand } from './key-command.ts';
 
@@ -36,12 +37,12 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   if (action === 'create') {
-    if (!values.role || !(ROLES as readonly string[]).includes(values.role)) {
+    if (!isRole(values.role)) {
       process.stderr.write(`--role must be one of: ${ROLES.join(', ')}\n${USAGE}`);
       return 2;
     }
-    if (!values.name || !/^[\w.@-]{1,64}$/.test(values.name)) {
-      process.stderr.write(`--name is required: 1-64 letters, digits, . _ @ -\n${USAGE}`);
+    if (!isKeyName(values.name)) {
+      process.stderr.write(`--name is required: ${KEY_NAME_RULE}\n${USAGE}`);
       return 2;
     }
   } else if (action === 'revoke') {

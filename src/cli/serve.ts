@@ -4,9 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, describeConfig, loadConfig } from '../config.ts';
 import { startAdminSocket } from '../server/admin-socket.ts';
 import { buildApp } from '../server/app.ts';
-import { appendAudit } from '../store/audit.ts';
 import type { Store } from '../store/database.ts';
-import { createKey } from '../store/keys.ts';
+import { createKeyAudited } from '../store/keys.ts';
 
 /** How long in-flight requests get to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -98,9 +97,7 @@ export async function run(args: string[]): Promise<number> {
 export async function firstStartAdminKey(store: Store): Promise<{ name: string; key: string } | undefined> {
   const existing = await store.db.selectFrom('api_keys').select('id').limit(1).execute();
   if (existing.length) return undefined;
-  const name = 'admin';
-  const key = await createKey(store.db, name, 'admin');
-  await appendAudit(store.db, { actor: 'system:first-start', action: 'key.create', target: name, details: { role: 'admin' } });
+  const { name, key } = await createKeyAudited(store.db, { name: 'admin', role: 'admin' }, { actor: 'system:first-start' });
   return { name, key };
 }
 

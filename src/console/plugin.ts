@@ -5,14 +5,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { GRANTS, type Permission } from '../server/plugins/auth.ts';
+import { GRANTS, type Permission, forgetCachedKeys } from '../server/plugins/auth.ts';
 import { FLAG_CODES } from '../server/schemas.ts';
-import { findActiveKey, hashKey } from '../store/keys.ts';
+import { InvalidKeyError, KeyNameTakenError, createKeyAudited, findActiveKey, hashKey, listKeysAudited, revokeKeyAudited } from '../store/keys.ts';
 import type { Role } from '../store/schema.ts';
 import { type ApiResult, ConsoleApi } from './api.ts';
 import { queueHealth, recordSummaries } from './data.ts';
 import { DECISION_LABELS } from './evidence.ts';
 import type { Html } from './html.ts';
+import { type KeyForm, keyCreatedBody, keysBody } from './views/keys.ts';
 import { BASE, type Notice, type Section, type Viewer, page } from './views/layout.ts';
 import { errorBody, signInBody } from './views/pages.ts';
 import { STATUS_FILTERS, queueBody } from './views/queue.ts';
@@ -65,12 +66,17 @@ const NOTICES: Record<string, (record: string) => Notice> = {
   'already-decided': () => ({ kind: 'info', text: 'This item has already been decided.' }),
   'not-holder': () => ({ kind: 'error', text: 'You do not hold a live claim on this item, so there was nothing to release.' }),
   missing: () => ({ kind: 'error', text: 'That queue item no longer exists.' }),
+  // No key name from the URL: a crafted link must not be able to say that a named key was revoked.
+  'key-revoked': () => ({ kind: 'success', text: 'Revoked the key; it is refused from now on. The list below shows it as revoked.' }),
+  'key-not-active': () => ({ kind: 'error', text: 'That key had already been revoked, or does not exist; nothing was changed.' }),
 };
 
+/** The notice named in ?notice=, about the record (?record=) it names. */
 function noticeFrom(query: unknown): Notice | null {
   const q = query as Record<string, unknown>;
   const make = typeof q.notice === 'string' ? NOTICES[q.notice] : undefined;
-  return make ? make(typeof q.record === 'string' ? q.record.slice(0, 128) : 'the record') : null;
+  const subject = typeof q.record === 'string' ? q.record : 'the record';
+  return make ? make(subject.slice(0, 128)) : null;
 }
 
 const enc = encodeURIComponent;
@@ -138,8 +144,8 @@ const consoleRoutes: FastifyPluginAsync<ConsoleOptions> = async (app, opts) => {
   const errorPage = (reply: FastifyReply, viewer: Viewer | null, status: number, heading: string, message: string) =>
     render(reply, status, heading, 'error', viewer, errorBody(status, heading, message));
 
-  const forbidden = (reply: FastifyReply, viewer: Viewer) =>
-    errorPage(reply, viewer, 403, 'Not available to your role', `The ${viewer.role} role cannot open this page. Supervisors can.`);
+  const forbidden = (reply: FastifyReply, viewer: Viewer, allowed = 'Supervisors') =>
+    errorPage(reply, viewer, 403, 'Not available to your role', `The ${viewer.role} role cannot open this page. ${allowed} can.`);
 
   const toSignIn = (request: FastifyRequest, reply: FastifyReply, notice: string) => {
     const next = request.method === 'GET' ? safeNext(request.url) : null;
@@ -188,6 +194,7 @@ const consoleRoutes: FastifyPluginAsync<ConsoleOptions> = async (app, opts) => {
         canReview: has(found.role, 'queue:review'),
         canSupervise: has(found.role, 'audit:read'),
         canReleaseAny: has(found.role, 'queue:release-any'),
+        canManageKeys: has(found.role, 'keys:manage'),
       },
     };
   });
@@ -374,6 +381,56 @@ const consoleRoutes: FastifyPluginAsync<ConsoleOptions> = async (app, opts) => {
     const health = await queueHealth(app.store.db);
     const body = healthBody({ health, overdue: pending.body.items.filter((i) => i.overdue), claimed: claimed.body.items, now: Date.now() }, viewer);
     return render(reply, 200, 'Queue health', 'health', viewer, body, noticeFrom(request.query));
+  });
+
+  // ---- admins: API keys ----
+  // No /v1 route manages keys, so these call the store's audited key operations directly: the same
+  // functions, rules and audit entries as `stalking-screener keys`, with the signed-in key as actor.
+
+  const keyId = z.coerce.number().int().positive().max(2_147_483_647);
+
+  async function keysPage(request: FastifyRequest, reply: FastifyReply, status: number, opts: { confirmId?: number; form?: KeyForm } = {}) {
+    const { viewer } = request.consoleUser!;
+    const keys = await listKeysAudited(app.store.db, { actor: viewer.name, role: viewer.role });
+    const confirm = keys.find((k) => k.id === opts.confirmId && !k.revoked_at);
+    return render(reply, status, 'API keys', 'keys', viewer, keysBody({ keys, confirm, form: opts.form }, viewer), noticeFrom(request.query));
+  }
+
+  app.get('/keys', async (request, reply) => {
+    const { viewer } = request.consoleUser!;
+    if (!viewer.canManageKeys) return forbidden(reply, viewer, 'Admins');
+    const revoke = keyId.safeParse((request.query as Record<string, unknown>).revoke);
+    return keysPage(request, reply, 200, revoke.success ? { confirmId: revoke.data } : {});
+  });
+
+  app.post('/keys', async (request, reply) => {
+    const { viewer } = request.consoleUser!;
+    if (!viewer.canManageKeys) return forbidden(reply, viewer, 'Admins');
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const form: KeyForm = { name: typeof body.name === 'string' ? body.name.trim().slice(0, 200) : '', role: typeof body.role === 'string' ? body.role : '' };
+    try {
+      const created = await createKeyAudited(app.store.db, { name: form.name!, role: form.role! }, { actor: viewer.name, role: viewer.role });
+      // The secret goes into this one response (no-store) and nowhere else: not a URL, not the log.
+      request.log.info({ keyId: created.id, keyRole: created.role }, 'console: key created');
+      return render(reply, 201, 'Key created', 'keys', viewer, keyCreatedBody(created), { kind: 'success', text: `Created the ${created.role} key “${created.name}”.` });
+    } catch (err) {
+      if (err instanceof InvalidKeyError) return keysPage(request, reply, 400, { form: { ...form, errors: [{ field: err.field, message: err.message }] } });
+      if (err instanceof KeyNameTakenError) return keysPage(request, reply, 409, { form: { ...form, errors: [{ field: 'name', message: err.message }] } });
+      throw err;
+    }
+  });
+
+  app.post('/keys/:id/revoke', async (request, reply) => {
+    const { viewer } = request.consoleUser!;
+    if (!viewer.canManageKeys) return forbidden(reply, viewer, 'Admins');
+    const id = keyId.safeParse((request.params as { id: string }).id);
+    if (!id.success) return errorPage(reply, viewer, 404, 'Not found', 'No key with this id.');
+    const revoked = await revokeKeyAudited(app.store.db, { id: id.data }, { actor: viewer.name, role: viewer.role });
+    if (!revoked) return reply.redirect(`${BASE}/keys?notice=key-not-active`, 303);
+    // This server refuses the key at once, rather than when its cached lookup expires.
+    forgetCachedKeys(app.store);
+    request.log.info({ keyId: revoked.id }, 'console: key revoked');
+    return reply.redirect(`${BASE}/keys?notice=key-revoked`, 303);
   });
 };
 

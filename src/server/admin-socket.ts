@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { keyCommand, type KeyReply } from '../cli/key-command.ts';
 import type { Store } from '../store/database.ts';
+import { forgetCachedKeys } from './plugins/auth.ts';
 
 export const adminSocketPath = (dataDir: string) => join(dataDir, 'admin.sock');
 
@@ -30,7 +31,11 @@ export async function startAdminSocket(dataDir: string, store: Store): Promise<{
       }
       if (req.method !== 'POST' || req.url !== '/keys' || !parsed?.success) return send(400, { code: 2, stdout: '', stderr: 'bad admin request\n' });
       keyCommand(store, parsed.data.args, parsed.data.actor).then(
-        (reply) => send(200, reply),
+        (reply) => {
+          // This server refuses a key it has just revoked at once, not when its cached lookup expires.
+          if (parsed.data.args[0] === 'revoke' && reply.code === 0) forgetCachedKeys(store);
+          send(200, reply);
+        },
         (err: unknown) => send(500, { code: 1, stdout: '', stderr: `the server could not run the command: ${(err as Error).message}\n` }),
       );
     });

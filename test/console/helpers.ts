@@ -1,6 +1,7 @@
 // Set-up for the console tests: the real app (buildApp) with the console registered, keys, sign-in.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { consolePlugin } from '../../src/console/plugin.ts';
 import { COOKIE_NAME } from '../../src/console/session.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -12,10 +13,10 @@ import type { Role } from '../../src/store/schema.ts';
 
 export const TEST_SECRET = 'console-test-secret-'.padEnd(48, 'x');
 
-/** The app as `serve` builds it, plus the console unless buildApp already registers it. */
-export async function consoleApp(opts: { dataDir?: string; screener?: Screener } = {}): Promise<FastifyInstance> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT: '100000', DATA_DIR: opts.dataDir ?? 'memory://' });
-  const app = await buildApp(config, { ...(opts.screener ? { screener: opts.screener } : {}), loadShedding: false });
+/** The app as `serve` builds it, plus the console unless buildApp already registers it. With logStream, it logs everything there. */
+export async function consoleApp(opts: { dataDir?: string; screener?: Screener; logStream?: DestinationStream } = {}): Promise<FastifyInstance> {
+  const config = loadConfig({ LOG_LEVEL: opts.logStream ? 'trace' : 'silent', RATE_LIMIT: '100000', DATA_DIR: opts.dataDir ?? 'memory://' });
+  const app = await buildApp(config, { ...(opts.screener ? { screener: opts.screener } : {}), ...(opts.logStream ? { logStream: opts.logStream } : {}), loadShedding: false });
   if (!app.hasRoute({ method: 'GET', url: '/console/sign-in' })) await app.register(consolePlugin, { sessionSecret: TEST_SECRET });
   await app.ready();
   await app.screenerHolder.loading;

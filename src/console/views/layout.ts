@@ -5,7 +5,7 @@ import { type Html, html } from '../html.ts';
 
 export const BASE = '/console';
 
-export type Section = 'queue' | 'record' | 'audit' | 'health' | 'sign-in' | 'error';
+export type Section = 'queue' | 'record' | 'audit' | 'health' | 'keys' | 'sign-in' | 'error';
 
 export interface Viewer {
   name: string;
@@ -18,6 +18,8 @@ export interface Viewer {
   canSupervise: boolean;
   /** queue:release-any: free another reviewer's claim. */
   canReleaseAny: boolean;
+  /** keys:manage: the API keys page (list, create, revoke). */
+  canManageKeys: boolean;
 }
 
 export interface Notice {
@@ -69,6 +71,7 @@ export function page(o: PageOptions): Html {
       ${navLink(`${BASE}/queue`, 'Queue', o.section === 'queue')}
       ${v.canSupervise ? navLink(`${BASE}/health`, 'Queue health', o.section === 'health') : ''}
       ${v.canSupervise ? navLink(`${BASE}/audit`, 'Audit trail', o.section === 'audit') : ''}
+      ${v.canManageKeys ? navLink(`${BASE}/keys`, 'API keys', o.section === 'keys') : ''}
     </ul>
   </nav>
   <div class="who">

@@ -34,6 +34,13 @@ function details(d: Record<string, unknown>): Html {
   return html`<dl class="details">${entries.map(([k, v]) => html`<div><dt>${k}</dt><dd>${typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd></div>`)}</dl>`;
 }
 
+/** The target is a record id, except for key operations, whose target is a key name (`*`: all keys). */
+function targetCell(e: AuditEntryJson): Html {
+  if (!e.target) return html`<span class="none">–</span>`;
+  if (e.action.startsWith('key.')) return html`key <code>${e.target === '*' ? 'all' : e.target}</code>`;
+  return html`<a href="${recordHref(e.target)}">${e.target}</a>`;
+}
+
 export function auditBody(v: AuditView): Html {
   const f = v.filter;
   const last = v.entries[v.entries.length - 1];
@@ -61,7 +68,7 @@ ${
     <td>${timeEl(e.at)}</td>
     <td>${e.actor}${e.role ? html` <span class="muted-text">(${e.role})</span>` : ''}</td>
     <td><code>${e.action}</code></td>
-    <td>${e.target ? html`<a href="${recordHref(e.target)}">${e.target}</a>` : html`<span class="none">–</span>`}</td>
+    <td>${targetCell(e)}</td>
     <td>${e.justification ?? html`<span class="none">–</span>`}</td>
     <td>${details(e.details)}</td>
   </tr>`,

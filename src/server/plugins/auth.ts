@@ -16,16 +16,17 @@ export type Permission =
   | 'queue:release-any'
   | 'audit:read'
   | 'export'
-  | 'metrics:read';
+  | 'metrics:read'
+  | 'keys:manage';
 
 // Ingest clients write but cannot read narratives back; reviewers work the queue; supervisors also
-// read the audit log, export decisions and free abandoned claims; admins run the service but do not
-// decide cases.
+// read the audit log, export decisions and free abandoned claims; admins run the service (and create
+// and revoke keys, in the console or with the CLI) but do not decide cases.
 export const GRANTS: Record<Role, readonly Permission[]> = {
   ingest: ['screen', 'records:write'],
   reviewer: ['screen', 'records:read', 'queue:read', 'queue:review'],
   supervisor: ['screen', 'records:read', 'queue:read', 'queue:review', 'queue:release-any', 'audit:read', 'export'],
-  admin: ['screen', 'records:write', 'records:read', 'queue:read', 'audit:read', 'export', 'metrics:read'],
+  admin: ['screen', 'records:write', 'records:read', 'queue:read', 'audit:read', 'export', 'metrics:read', 'keys:manage'],
 };
 
 export interface Principal {
@@ -55,8 +56,27 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 const CACHE_MS = 10_000;
 const CACHE_MAX = 10_000;
 
+/** Cached lookups, and a generation that a revocation moves on: a lookup begun before it is not cached. */
+type KeyCache = Map<string, { principal: Principal; until: number }> & { generation?: number };
+// The caches of the apps on each store, so a process that revokes a key (the console, the admin
+// socket) refuses it at once rather than within CACHE_MS.
+const cachesByStore = new WeakMap<Store, Set<KeyCache>>();
+
+/** Forgets every cached key lookup on this store: call after revoking a key in this process. */
+export function forgetCachedKeys(store: Store): void {
+  for (const cache of cachesByStore.get(store) ?? []) {
+    cache.clear();
+    cache.generation = (cache.generation ?? 0) + 1;
+  }
+}
+
 export const authPlugin = fp(async (app: FastifyInstance, opts: { store: Store }) => {
-  const cache = new Map<string, { principal: Principal; until: number }>();
+  const cache: KeyCache = new Map();
+  const caches = cachesByStore.get(opts.store) ?? new Set<KeyCache>();
+  cachesByStore.set(opts.store, caches.add(cache));
+  app.addHook('onClose', async () => {
+    caches.delete(cache);
+  });
   app.decorateRequest('principal', null as unknown as Principal);
 
   app.addHook('onRequest', async (request) => {
@@ -66,6 +86,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { store: Store }
     const now = Date.now();
     let principal = cache.get(hash);
     if (!principal || principal.until < now) {
+      const generation = cache.generation;
       const found = await findActiveKey(opts.store.db, hash);
       if (!found) {
         cache.delete(hash);
@@ -73,7 +94,8 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { store: Store }
       }
       if (cache.size >= CACHE_MAX) cache.clear();
       principal = { principal: { name: found.name, role: found.role }, until: now + CACHE_MS };
-      cache.set(hash, principal);
+      // A key revoked while this lookup ran may have been found active: use it for this request, never cache it.
+      if (cache.generation === generation) cache.set(hash, principal);
     }
     request.principal = principal.principal;
     const needed = request.routeOptions.config?.permission;
