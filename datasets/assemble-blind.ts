@@ -1,7 +1,10 @@
 // Assembles the blind-written corpus from its writers' batches, the second readers' labels and the
 // settled disagreements, and splits it BY WRITER (datasets/blind/split.json, fixed before any record
 // was written), so no test writer wrote training or development text.
-//   node --import tsx datasets/assemble-blind.ts --from DIR
+//   node --import tsx datasets/assemble-blind.ts --from DIR [--append]
+// With --append, the records already in datasets/blind of writers not in DIR are kept (with their
+// readings in review.jsonl) and DIR's writers are added or replaced: later batches came from a
+// second staging folder. Agreement is always counted over every record's two readings in review.jsonl.
 // DIR holds batches/W??.jsonl (writers, with their labels), checks/C??.jsonl (second readers, blind
 // to the writers' labels) and settled/*.jsonl (a third reader's decision where the two disagreed on
 // stalking or s4A). Writes datasets/blind/{train,dev,test}.jsonl, review.jsonl and agreement.json.
@@ -20,6 +23,18 @@ export function loadSplit(): Record<Split, string[]> {
 }
 
 type Labels = { label_stalking: boolean; label_s4a: boolean; label_risk: 'high' | 'medium' | 'standard'; rationale?: string };
+/** One record's two readings and its final labels (review.jsonl). */
+type ReviewRow = {
+  id: string;
+  writer: string;
+  split: Split;
+  writer_labels: Labels;
+  checker: string | null;
+  checker_labels: Labels | null;
+  checker_rationale: string | null;
+  settled_by: string | null;
+  final: Labels;
+};
 
 const readJsonl = <T>(path: string): T[] =>
   readFileSync(path, 'utf8')
@@ -37,7 +52,7 @@ export function kappa<T>(a: T[], b: T[]): number {
 }
 
 function main() {
-  const { values } = parseArgs({ options: { from: { type: 'string' } } });
+  const { values } = parseArgs({ options: { from: { type: 'string' }, append: { type: 'boolean', default: false } } });
   if (!values.from) throw new Error('--from DIR is required');
   const split = loadSplit();
   const writerSplit = new Map<string, Split>();
@@ -56,30 +71,38 @@ function main() {
   }
 
   const out: Record<Split, LabelledRecord[]> = { train: [], dev: [], test: [] };
-  const review: unknown[] = [];
-  const pairs: { w: Labels; c: Labels }[] = [];
-  let unchecked = 0;
-  for (const f of readdirSync(join(values.from, 'batches')).filter((f) => /^W\d+\.jsonl$/.test(f)).sort()) {
+  const review: ReviewRow[] = [];
+  const batchFiles = readdirSync(join(values.from, 'batches')).filter((f) => /^W\d+\.jsonl$/.test(f)).sort();
+  if (values.append) {
+    const incoming = new Set(batchFiles.map((f) => f.replace('.jsonl', '')));
+    for (const s of ['train', 'dev', 'test'] as const) {
+      out[s] = readJsonl<unknown>(join(OUT, `${s}.jsonl`))
+        .map((r) => labelledRecordSchema.parse(r))
+        .filter((r) => !incoming.has(r.writer ?? ''));
+    }
+    review.push(...readJsonl<ReviewRow>(join(OUT, 'review.jsonl')).filter((r) => !incoming.has(r.writer)));
+  }
+  for (const f of batchFiles) {
     const writer = f.replace('.jsonl', '');
     const s = writerSplit.get(writer);
     if (!s) throw new Error(`writer ${writer} is in no split`);
     for (const raw of readJsonl<Record<string, unknown>>(join(values.from, 'batches', f))) {
-      const r = labelledRecordSchema.parse({ ...raw, writer });
-      const c = checks.get(r.id);
+      const id = String(raw.id).startsWith('blind-') ? String(raw.id) : `blind-${String(raw.id)}`;
+      const c = checks.get(String(raw.id)) ?? checks.get(id);
+      const r = labelledRecordSchema.parse({ ...raw, id, writer });
       const w: Labels = { label_stalking: r.label_stalking, label_s4a: r.label_s4a, label_risk: r.label_risk ?? 'standard' };
       let final: Labels = w;
       let settledBy: string | null = null;
       if (c) {
-        pairs.push({ w, c });
         const disagree = c.label_stalking !== w.label_stalking || c.label_s4a !== w.label_s4a;
-        const decided = settled.get(r.id);
+        const decided = settled.get(r.id) ?? settled.get(String(raw.id));
         if (disagree && decided) {
           final = { label_stalking: decided.label_stalking, label_s4a: decided.label_s4a, label_risk: decided.label_risk ?? w.label_risk };
           settledBy = decided.by;
         }
-      } else unchecked++;
+      }
       const changed = final.label_stalking !== w.label_stalking || final.label_s4a !== w.label_s4a || final.label_risk !== w.label_risk;
-      const decided = settled.get(r.id);
+      const decided = settled.get(r.id) ?? settled.get(String(raw.id));
       const rationale = changed && decided?.rationale ? `${decided.rationale} (settled; the writer had: ${r.rationale ?? ''})` : r.rationale;
       const scenario = final.label_stalking === r.label_stalking ? r.scenario : `${final.label_stalking ? 'positive' : 'hard_negative'}:relabelled_${(r.scenario ?? '').split(':')[1] ?? 'unknown'}`;
       out[s].push(labelledRecordSchema.parse({ ...r, ...final, rationale, scenario }));
@@ -99,18 +122,19 @@ function main() {
   for (const s of ['train', 'dev', 'test'] as const) writeFileSync(join(OUT, `${s}.jsonl`), out[s].map((r) => JSON.stringify(r)).join('\n') + '\n');
   writeFileSync(join(OUT, 'review.jsonl'), review.map((r) => JSON.stringify(r)).join('\n') + '\n');
 
+  const pairs = review.filter((r) => r.checker_labels).map((r) => ({ w: r.writer_labels, c: r.checker_labels! }));
   const agree = (k: keyof Labels) => pairs.filter((p) => p.w[k] === p.c[k]).length;
   const agreement = {
     checked: pairs.length,
-    unchecked,
+    unchecked: review.length - pairs.length,
     stalking: { agreed: agree('label_stalking'), share: agree('label_stalking') / pairs.length, kappa: kappa(pairs.map((p) => p.w.label_stalking), pairs.map((p) => p.c.label_stalking)) },
     s4a: { agreed: agree('label_s4a'), share: agree('label_s4a') / pairs.length, kappa: kappa(pairs.map((p) => p.w.label_s4a), pairs.map((p) => p.c.label_s4a)) },
     risk: { agreed: agree('label_risk'), share: agree('label_risk') / pairs.length, kappa: kappa(pairs.map((p) => p.w.label_risk), pairs.map((p) => p.c.label_risk)) },
     /** Records where the two readers differed on stalking or s4A; each went to a third reader. */
     disagreements: pairs.filter((p) => p.w.label_stalking !== p.c.label_stalking || p.w.label_s4a !== p.c.label_s4a).length,
-    settled: review.filter((r) => (r as { settled_by: string | null }).settled_by).length,
+    settled: review.filter((r) => r.settled_by).length,
     /** Records whose final labels differ from the writer's (stalking, s4A or, where settled, risk). */
-    changed_from_writer: review.filter((r) => JSON.stringify((r as { final: unknown }).final) !== JSON.stringify((r as { writer_labels: unknown }).writer_labels)).length,
+    changed_from_writer: review.filter((r) => JSON.stringify(r.final) !== JSON.stringify(r.writer_labels)).length,
   };
   writeFileSync(join(OUT, 'agreement.json'), `${JSON.stringify(agreement, null, 2)}\n`);
   console.log(JSON.stringify({ train: out.train.length, dev: out.dev.length, test: out.test.length, ...agreement }, null, 2));
