@@ -24,6 +24,7 @@ export const FEATURES = [
   'discounted_only', // behaviour mentioned but every mention negated, hypothetical or aimed elsewhere
   'dispute', // a genuine dispute is described (context only: stalkers weaponise disputes)
   'ex_partner_course', // former partner AND a course of conduct: recorded as stalking by default (Home Office rule, DOMAIN §1.7)
+  'pursuit_course', // a course of conduct AND a pursuit behaviour (contact, presence, monitoring, gifts, third parties, a breach, an allegation)
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export type FeatureVector = Record<FeatureName, number>;
@@ -66,6 +67,9 @@ export function loadScorer(path = SCORER_PATH): ScorerModel {
   return JSON.parse(readFileSync(path, 'utf8')) as ScorerModel;
 }
 
+/** DOMAIN §2 codes of pursuit: contact (A), online (B), presence (C), monitoring (D), gifts (E), others used (F), breaches (L), covert monitoring (N), allegations (P1). */
+const PURSUIT_CODE = /^(?:[ABCDEFLN]\d|P1)$/;
+
 export function features(
   indicators: Indicator[],
   conduct: CourseOfConduct,
@@ -95,6 +99,9 @@ export function features(
     discounted_only: anyBehaviour && byCode.size === 0 ? 1 : 0,
     dispute: has((i) => i.category === 'dispute'),
     ex_partner_course: conduct.occasions_min >= 2 && has((i) => i.category === 'relationship' && /SEPARATION|EX/.test(i.code)) ? 1 : 0,
+    // Repetition that attaches to violence or abuse within a household is common in family-abuse and
+    // dispute accounts; repetition of pursuit (following, turning up, contact...) is what stalking is.
+    pursuit_course: conduct.occasions_min >= 2 && behaviours.some((b) => PURSUIT_CODE.test(b.code)) ? 1 : 0,
   };
 }
 
