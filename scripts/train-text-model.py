@@ -60,9 +60,23 @@ def word_form(token: str) -> str:
     return DIGIT_RE.sub('0', token.lower())
 
 
+# Words the text models never read, left to the rules: the "stalk" family. In the training text it is
+# mostly a trap (hard negatives use it loosely, about someone else, as a counter-allegation; the
+# generator's positives never say it), while real accounts say it more than anything else ("he has
+# been stalking me since spring"), so a model that reads it learns the writers' habit, not the conduct. The
+# rules read it in context (negated, loose, someone else's). text-tokens.ts holds the same pattern.
+LEFT_TO_RULES = r'(?:cyber)?stalk[a-z]*'
+LEFT_TO_RULES_RE = re.compile(LEFT_TO_RULES)
+
+
 def tokens(text: str):
     """(form, start, end) per word; offsets are code-point offsets here (the TS side uses UTF-16)."""
-    return [(word_form(m.group(0)), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        form = word_form(m.group(0))
+        if not LEFT_TO_RULES_RE.fullmatch(form):
+            out.append((form, m.start(), m.end()))
+    return out
 
 
 def trigram_buckets(form: str):
@@ -480,6 +494,7 @@ def main():
         "He sent flowers to her office again after she told him to stop. She's stopped going to the gym and moved in with her mum.",
         " ".join(["Update {}: caller says he was outside the house again tonight, third time this week.".format(i) for i in range(40)]),
         "Café owner reports a customer who waits for her after every shift — naïve résumé of events attached.",
+        "Her ex has been STALKING her since spring; a cyberstalker, she says, who stalks her on Insta. Stalker.",
     ]
     with torch.no_grad():
         fixture = []
@@ -512,7 +527,7 @@ def main():
     data = [{'path': p, 'weight': w, 'records': sum(1 for _, _, q in train_records if q == p), 'sha256': sha256_file(os.path.join(ROOT, p))}
             for p, w in train_files if os.path.exists(os.path.join(ROOT, p))]
     recipe = {'seed': args.seed, 'epochs': args.epochs, 'dim': args.dim, 'layers': args.layers, 'heads': 4, 'ff': args.ff, 'dropout': args.dropout,
-              'word_dropout': args.word_dropout, 'weight_decay': args.weight_decay, 'lr': args.lr, 'synthetic_weight': args.synthetic_weight, 'window': WINDOW, 'max_tokens': MAX_TOKENS, 'pool': 'attention+sum', 'pool_bias': [round(float(x), 6) for x in model.bias.detach()], 'grams': GRAMS, 'buckets': BUCKETS, 'optimiser': 'AdamW one-cycle, batch 32',
+              'word_dropout': args.word_dropout, 'weight_decay': args.weight_decay, 'lr': args.lr, 'synthetic_weight': args.synthetic_weight, 'window': WINDOW, 'max_tokens': MAX_TOKENS, 'pool': 'attention+sum', 'pool_bias': [round(float(x), 6) for x in model.bias.detach()], 'grams': GRAMS, 'buckets': BUCKETS, 'left_to_rules': LEFT_TO_RULES, 'optimiser': 'AdamW one-cycle, batch 32',
               'tasks': TASK_NAMES, 'loss': 'BCE stalking + 0.5 BCE s4A + 0.5 BCE high risk, weighted by source', 'torch': torch.__version__}
     common = {'created_by': 'scripts/train-text-model.py', 'trained_on': data, 'development': figures, 'history': history}
     manifest = {'id': 'text-encoder', 'version': hashlib.sha256(open(onnx_path, 'rb').read()).hexdigest()[:12], **common,
@@ -522,7 +537,7 @@ def main():
     with open(os.path.join(out_dir, 'manifest.json'), 'w') as f:
         json.dump(manifest, f, indent=2); f.write('\n')
     nmanifest = {'id': 'ngram-linear', 'version': hashlib.sha256(open(os.path.join(ngram_dir, 'weights.f32'), 'rb').read()).hexdigest()[:12], **common,
-                 'recipe': {'seed': args.seed, 'bits': NGRAM_BITS, 'features': 'hashed word unigrams, bigrams, character trigrams; sum / sqrt(n)', 'optimiser': 'Adam lr 0.01, 12 epochs, L2 1e-6'},
+                 'recipe': {'seed': args.seed, 'bits': NGRAM_BITS, 'left_to_rules': LEFT_TO_RULES, 'features': 'hashed word unigrams, bigrams, character trigrams; sum / sqrt(n)', 'optimiser': 'Adam lr 0.01, 12 epochs, L2 1e-6'},
                  'bias': [float(x) for x in nb], 'calibration': ncal,
                  'files': {'weights.f32': sha256_file(os.path.join(ngram_dir, 'weights.f32'))}}
     with open(os.path.join(ngram_dir, 'manifest.json'), 'w') as f:

@@ -39,18 +39,25 @@ export async function createCombinedCore(options: CombinedCoreOptions): Promise<
       ? [options.textModel ?? 'transformer']
       : (['transformer', 'ngram'] as const).filter((k) => [...model.features, ...model.high_risk.features].some((f) => f.startsWith(k === 'transformer' ? 'text_' : 'ngram_')));
   const loaded: Partial<Record<TextModelKind, TextScorer>> = {};
-  for (const kind of kinds) loaded[kind] = kind === 'transformer' ? await loadTextEncoder() : await loadNgramModel();
-  if (scoreWith === 'combined') {
-    for (const kind of kinds) {
-      const want = model.text_models[kind];
-      const have = loaded[kind]!;
-      if (!want || want.id !== have.id || want.version !== have.version) {
-        throw new Error(
-          `combined scorer ${model.id} was fitted with ${kind} ${want ? `${want.id}@${want.version}` : '(none)'}, but models/ holds ${have.id}@${have.version}. ` +
-            'Refit it: node --import tsx scripts/fit-combined.ts',
-        );
+  try {
+    for (const kind of kinds) loaded[kind] = kind === 'transformer' ? await loadTextEncoder() : await loadNgramModel();
+    if (scoreWith === 'combined') {
+      // The combining scorer reads only the text models it was fitted with.
+      for (const kind of kinds) {
+        const want = model.text_models[kind];
+        const have = loaded[kind]!;
+        if (!want || want.id !== have.id || want.version !== have.version) {
+          throw new Error(
+            `combined scorer ${model.id} was fitted with ${kind} ${want ? `${want.id}@${want.version}` : '(none)'}, but models/ holds ${have.id}@${have.version}. ` +
+              'Refit it: node --import tsx scripts/fit-combined.ts',
+          );
+        }
       }
     }
+  } catch (err) {
+    // What loaded before the failure holds native memory: release it before giving up.
+    await Promise.all(Object.values(loaded).map((m) => m.close()));
+    throw err;
   }
   const alone = kinds[0]!;
   const own = model.text_only[alone];

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { splitSentences, type Range } from './sentences.ts';
-import { bigramFeature, BUCKETS, GRAMS, NGRAM_BITS, tokenise, trigramBuckets, UNK, wordFeatures, type Token } from './text-tokens.ts';
+import { bigramFeature, BUCKETS, GRAMS, LEFT_TO_RULES, NGRAM_BITS, tokenise, trigramBuckets, UNK, wordFeatures, type Token } from './text-tokens.ts';
 import type { Span } from './types.ts';
 
 const MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
@@ -72,6 +72,9 @@ export function verifiedManifest(dir: string): TextModelManifest {
     if (!existsSync(full)) throw new Error(`text model file ${full} is missing. ${rebuild}`);
     if (sha256(full) !== expected) throw new Error(`text model file ${full} does not match its manifest checksum. ${rebuild}`);
   }
+  // The words a model was trained without must be the ones this code leaves out (text-tokens.ts).
+  const left = (parsed.data.recipe as { left_to_rules?: string }).left_to_rules;
+  if (left !== LEFT_TO_RULES) throw new Error(`text model ${dir} was trained leaving ${JSON.stringify(left ?? null)} to the rules; this code leaves ${JSON.stringify(LEFT_TO_RULES)}. ${rebuild}`);
   return parsed.data as TextModelManifest;
 }
 
@@ -153,14 +156,6 @@ interface Prepared {
   read: number;
 }
 
-/**
- * Every session this process made, kept reachable for the life of the process. onnxruntime-node 1.14
- * (the version transformers.js 2.17 pins) has no release(), and a session freed by the garbage
- * collector after its screener closed crashed test workers with heap corruption ("free(): invalid
- * pointer") at random later moments. A screener loads its session once, so this holds a few MB.
- */
-const LIVE_SESSIONS: unknown[] = [];
-
 export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads?: number } = {}): Promise<TextScorer> {
   const manifest = verifiedManifest(dir);
   const WINDOW = manifest.recipe.window ?? 64;
@@ -184,13 +179,15 @@ export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
   });
-  LIVE_SESSIONS.push(session);
   // Trigram buckets per word form: the same words recur across records.
   const gramsOf = cachedByForm(trigramBuckets);
   const cal = manifest.calibration;
   // One run at a time on the session: batches from overlapping calls (the screening thread's messages,
   // eval's chunks) queue here rather than entering onnxruntime together.
   let last: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  // Calls under way when close() is called finish (all their batches) before the session is released.
+  const calls = new Set<Promise<unknown>>();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
     const next = last.then(work, work);
     last = next.catch(() => undefined);
@@ -234,69 +231,81 @@ export async function loadTextEncoder(dir = TEXT_ENCODER_DIR, options: { threads
   return {
     id: manifest.id,
     version: manifest.version,
-    async score(texts) {
-      const docs: Prepared[] = texts.map((text) => {
-        const tokens = tokenise(text);
-        const read = Math.min(tokens.length, MAX_MODEL_TOKENS);
-        const ids = tokens.slice(0, read).map((t) => vocab.get(t.form) ?? UNK);
-        return { text, tokens, ids, read };
-      });
-      const outputs = docs.map((d) => new Float32Array(Math.max(1, d.read) * OUT));
-      const windows: { doc: number; offset: number; length: number }[] = [];
-      docs.forEach((d, doc) => {
-        if (d.read === 0) return;
-        for (let offset = 0; offset < d.read; offset += WINDOW) windows.push({ doc, offset, length: Math.min(WINDOW, d.read - offset) });
-      });
-      // Similar lengths together, so a batch pads little.
-      windows.sort((a, b) => a.length - b.length);
-      let batch: typeof windows = [];
-      for (const w of windows) {
-        if (batch.length && (batch.length + 1) * w.length > BATCH_TOKENS) {
-          await run(batch, docs, outputs);
-          batch = [];
-        }
-        batch.push(w);
-      }
-      if (batch.length) await run(batch, docs, outputs);
-
-      return docs.map((d, k) => {
-        const o = outputs[k]!;
-        const root = Math.sqrt(Math.max(1, d.read));
-        const ranges = splitSentences(d.text);
-        const out = {} as { logits: PerTask; clauses: Record<Task, ClauseContribution[]> };
-        out.logits = { stalking: 0, s4a: 0, high_risk: 0 };
-        out.clauses = { stalking: [], s4a: [], high_risk: [] };
-        TASKS.forEach((task, t) => {
-          const a = (i: number) => o[i * OUT + t * 3]!;
-          // softmax of the attention logits over every token read, times the attended values, plus the summed values.
-          let max = -Infinity;
-          for (let i = 0; i < d.read; i++) max = Math.max(max, a(i));
-          let total = 0;
-          for (let i = 0; i < d.read; i++) total += Math.exp(a(i) - max);
-          const contrib = new Float64Array(d.read);
-          let z = poolBias[t]!;
-          for (let i = 0; i < d.read; i++) {
-            contrib[i] = (Math.exp(a(i) - max) / total) * o[i * OUT + t * 3 + 1]! + o[i * OUT + t * 3 + 2]! / root;
-            z += contrib[i]!;
-          }
-          out.logits[task] = z;
-          out.clauses[task] = clauseContributions(d.text, d.tokens, contrib, d.read, ranges);
-        });
-        return {
-          stalking: sigmoid(cal.stalking.a * out.logits.stalking + cal.stalking.b),
-          s4a: sigmoid(cal.s4a.a * out.logits.s4a + cal.s4a.b),
-          high_risk: sigmoid(cal.high_risk.a * out.logits.high_risk + cal.high_risk.b),
-          logits: out.logits,
-          bias: { stalking: poolBias[0], s4a: poolBias[1], high_risk: poolBias[2] },
-          clauses: out.clauses,
-          tokensRead: d.read,
-          tokens: d.tokens.length,
-        };
-      });
+    score(texts) {
+      if (closed) return Promise.reject(new Error('the text model is closed'));
+      const call = scoreAll(texts);
+      calls.add(call);
+      void call.finally(() => calls.delete(call)).catch(() => undefined);
+      return call;
     },
-    // onnxruntime-node 1.14 has no release(); the session stays in LIVE_SESSIONS (see above).
-    async close() {},
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...calls]);
+      await session.release();
+    },
   };
+
+  async function scoreAll(texts: readonly string[]): Promise<TextScore[]> {
+    const docs: Prepared[] = texts.map((text) => {
+      const tokens = tokenise(text);
+      const read = Math.min(tokens.length, MAX_MODEL_TOKENS);
+      const ids = tokens.slice(0, read).map((t) => vocab.get(t.form) ?? UNK);
+      return { text, tokens, ids, read };
+    });
+    const outputs = docs.map((d) => new Float32Array(Math.max(1, d.read) * OUT));
+    const windows: { doc: number; offset: number; length: number }[] = [];
+    docs.forEach((d, doc) => {
+      if (d.read === 0) return;
+      for (let offset = 0; offset < d.read; offset += WINDOW) windows.push({ doc, offset, length: Math.min(WINDOW, d.read - offset) });
+    });
+    // Similar lengths together, so a batch pads little.
+    windows.sort((a, b) => a.length - b.length);
+    let batch: typeof windows = [];
+    for (const w of windows) {
+      if (batch.length && (batch.length + 1) * w.length > BATCH_TOKENS) {
+        await run(batch, docs, outputs);
+        batch = [];
+      }
+      batch.push(w);
+    }
+    if (batch.length) await run(batch, docs, outputs);
+
+    return docs.map((d, k) => {
+      const o = outputs[k]!;
+      const root = Math.sqrt(Math.max(1, d.read));
+      const ranges = splitSentences(d.text);
+      const out = {} as { logits: PerTask; clauses: Record<Task, ClauseContribution[]> };
+      out.logits = { stalking: 0, s4a: 0, high_risk: 0 };
+      out.clauses = { stalking: [], s4a: [], high_risk: [] };
+      TASKS.forEach((task, t) => {
+        const a = (i: number) => o[i * OUT + t * 3]!;
+        // softmax of the attention logits over every token read, times the attended values, plus the summed values.
+        let max = -Infinity;
+        for (let i = 0; i < d.read; i++) max = Math.max(max, a(i));
+        let total = 0;
+        for (let i = 0; i < d.read; i++) total += Math.exp(a(i) - max);
+        const contrib = new Float64Array(d.read);
+        let z = poolBias[t]!;
+        for (let i = 0; i < d.read; i++) {
+          contrib[i] = (Math.exp(a(i) - max) / total) * o[i * OUT + t * 3 + 1]! + o[i * OUT + t * 3 + 2]! / root;
+          z += contrib[i]!;
+        }
+        out.logits[task] = z;
+        out.clauses[task] = clauseContributions(d.text, d.tokens, contrib, d.read, ranges);
+      });
+      return {
+        stalking: sigmoid(cal.stalking.a * out.logits.stalking + cal.stalking.b),
+        s4a: sigmoid(cal.s4a.a * out.logits.s4a + cal.s4a.b),
+        high_risk: sigmoid(cal.high_risk.a * out.logits.high_risk + cal.high_risk.b),
+        logits: out.logits,
+        bias: { stalking: poolBias[0], s4a: poolBias[1], high_risk: poolBias[2] },
+        clauses: out.clauses,
+        tokensRead: d.read,
+        tokens: d.tokens.length,
+      };
+    });
+  }
 }
 
 // ---- the linear n-gram model (the comparison) -------------------------------------------------

