@@ -88,21 +88,21 @@ function main() {
     if (!s) throw new Error(`writer ${writer} is in no split`);
     for (const raw of readJsonl<Record<string, unknown>>(join(values.from, 'batches', f))) {
       const id = String(raw.id).startsWith('blind-') ? String(raw.id) : `blind-${String(raw.id)}`;
+      // Checks and settlements may name a record by its id in the batch or with the prefix.
       const c = checks.get(String(raw.id)) ?? checks.get(id);
+      const decided = settled.get(String(raw.id)) ?? settled.get(id);
       const r = labelledRecordSchema.parse({ ...raw, id, writer });
       const w: Labels = { label_stalking: r.label_stalking, label_s4a: r.label_s4a, label_risk: r.label_risk ?? 'standard' };
       let final: Labels = w;
       let settledBy: string | null = null;
       if (c) {
         const disagree = c.label_stalking !== w.label_stalking || c.label_s4a !== w.label_s4a;
-        const decided = settled.get(r.id) ?? settled.get(String(raw.id));
         if (disagree && decided) {
           final = { label_stalking: decided.label_stalking, label_s4a: decided.label_s4a, label_risk: decided.label_risk ?? w.label_risk };
           settledBy = decided.by;
         }
       }
       const changed = final.label_stalking !== w.label_stalking || final.label_s4a !== w.label_s4a || final.label_risk !== w.label_risk;
-      const decided = settled.get(r.id) ?? settled.get(String(raw.id));
       const rationale = changed && decided?.rationale ? `${decided.rationale} (settled; the writer had: ${r.rationale ?? ''})` : r.rationale;
       const scenario = final.label_stalking === r.label_stalking ? r.scenario : `${final.label_stalking ? 'positive' : 'hard_negative'}:relabelled_${(r.scenario ?? '').split(':')[1] ?? 'unknown'}`;
       out[s].push(labelledRecordSchema.parse({ ...r, ...final, rationale, scenario }));

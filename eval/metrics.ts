@@ -55,6 +55,19 @@ export function fBeta(c: Confusion, beta: number): number {
   return p + r === 0 || !Number.isFinite(p) || !Number.isFinite(r) ? 0 : ((1 + b2) * p * r) / (b2 * p + r);
 }
 
+/**
+ * The highest threshold (floored to four decimals) at which recall reaches `target`: the score of the
+ * ceil(target * positives)-th highest positive. 0.5 when there are no positives. Every fitting script
+ * chooses its recall-first operating thresholds with this.
+ */
+export function thresholdForRecall(scores: readonly number[], labels: readonly boolean[], target: number): number {
+  assertSameLength(scores, labels);
+  const positives = scores.filter((_, i) => labels[i]).sort((a, b) => b - a);
+  if (positives.length === 0) return 0.5;
+  const k = Math.max(1, Math.ceil(target * positives.length));
+  return Math.floor(positives[k - 1]! * 10000) / 10000;
+}
+
 export function f1(c: Confusion): number {
   const p = precision(c);
   const r = recall(c);

@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { labelledRecordSchema, type LabelledRecord } from '../datasets/schema.ts';
 import { loadRealPosts } from '../datasets/real-posts.ts';
 import { unlabelled } from '../eval/harness.ts';
-import { averagePrecision } from '../eval/metrics.ts';
+import { averagePrecision, confusionAt, precision, thresholdForRecall } from '../eval/metrics.ts';
 import { loadCatalogue } from '../src/rules/compile.ts';
 import { COMBINED_SCORER_PATH, combinedFeatures, type CombinedFeature, type CombinedFeatures, type CombinedModel } from '../src/screening/combine.ts';
 import { analyse } from '../src/screening/pipeline.ts';
@@ -98,26 +98,18 @@ function outOfFold(rows: Row[], folds = 5): number[] {
   return out;
 }
 
-/** The highest threshold whose recall reaches the target. */
-function thresholdForRecall(p: number[], y: boolean[], want: number): number {
-  const pos = p.filter((_, i) => y[i]).sort((a, b) => b - a);
-  const k = Math.max(0, Math.ceil(want * pos.length) - 1);
-  return Math.floor(pos[k]! * 10000) / 10000;
-}
-
 /** The lowest threshold at which precision reaches the target (over thresholds at the scores). */
 function thresholdForPrecision(p: number[], y: boolean[], want: number, floor: number): number {
   const candidates = [...new Set(p)].filter((t) => t > floor).sort((a, b) => a - b);
-  for (const t of candidates) {
-    const flagged = p.map((v) => v >= t);
-    const tp = flagged.filter((f, i) => f && y[i]).length;
-    const n = flagged.filter(Boolean).length;
-    if (n > 0 && tp / n >= want) return Math.floor(t * 10000) / 10000;
-  }
+  for (const t of candidates) if (precision(confusionAt(p, y, t)) >= want) return Math.floor(t * 10000) / 10000;
   return Math.max(floor, 0.99);
 }
 
-const f2 = (fig: { precision: number; recall: number }) => (5 * fig.precision * fig.recall) / Math.max(1e-9, 4 * fig.precision + fig.recall);
+/** F2 of the figures as the model file reports them (three places): where two thresholds tie there, the first found is kept. */
+const f2At = (s: { p: number[]; y: boolean[] }, t: number) => {
+  const { precision: p, recall: r } = figures(s.p, s.y, t);
+  return (5 * p * r) / Math.max(1e-9, 4 * p + r);
+};
 
 /**
  * The stalking flag threshold (see the header): the best real-text F2 among the thresholds that keep
@@ -128,25 +120,20 @@ function flagThreshold(dev: { p: number[]; y: boolean[] }, real: { p: number[]; 
   const highest = thresholdForRecall(dev.p, dev.y, target.stalking);
   if (!real) return highest;
   const candidates = [...new Set([...dev.p, ...real.p].map((v) => Math.floor(v * 10000) / 10000))].filter((t) => t <= highest && t > 0);
-  let best = { t: highest, f2: f2(figures(real.p, real.y, highest)) };
+  let best = { t: highest, f2: f2At(real, highest) };
   for (const t of candidates) {
-    // Unrounded: figures() rounds to three places, which would let 0.8195 pass a 0.82 floor.
-    const flagged = dev.p.filter((v) => v >= t).length;
-    const hits = dev.p.filter((v, i) => v >= t && dev.y[i]).length;
-    if (hits / Math.max(1, flagged) < target.minPrecision) continue;
-    const score = f2(figures(real.p, real.y, t));
+    if (!(precision(confusionAt(dev.p, dev.y, t)) >= target.minPrecision)) continue;
+    const score = f2At(real, t);
     if (score > best.f2 + 1e-9) best = { t, f2: score };
   }
   return best.t;
 }
 
+/** The figures written in the model file, to three places (0 where nothing is flagged or labelled). */
 function figures(p: number[], y: boolean[], t: number) {
-  const flagged = p.map((v) => v >= t);
-  const tp = flagged.filter((f, i) => f && y[i]).length;
-  const n = flagged.filter(Boolean).length;
-  const pos = y.filter(Boolean).length;
+  const { tp, fp, fn } = confusionAt(p, y, t);
   const r3 = (v: number) => Math.round(v * 1000) / 1000;
-  return { n: p.length, positives: pos, recall: r3(tp / Math.max(1, pos)), precision: r3(tp / Math.max(1, n)), workload: r3(n / p.length) };
+  return { n: p.length, positives: tp + fn, recall: r3(tp / Math.max(1, tp + fn)), precision: r3(tp / Math.max(1, tp + fp)), workload: r3((tp + fp) / p.length) };
 }
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(join(ROOT, path))).digest('hex');
@@ -197,7 +184,7 @@ async function main() {
         written_dev_at_threshold: figures(p, y.stalking, t),
         real_text_ap: Math.round(averagePrecision(rp, realY) * 1000) / 1000,
         real_text: fig,
-        real_text_f2: Math.round(f2(fig) * 1000) / 1000,
+        real_text_f2: Math.round(f2At({ p: rp, y: realY }, t) * 1000) / 1000,
       });
     }
   }

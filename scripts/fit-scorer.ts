@@ -11,6 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labelledRecordSchema, type LabelledRecord } from '../datasets/schema.ts';
 import { loadCatalogue } from '../src/rules/compile.ts';
+import { thresholdForRecall } from '../eval/metrics.ts';
 import { analyse } from '../src/screening/pipeline.ts';
 import { DEFAULT_SCORER, FEATURES, SCORER_PATH, type FeatureVector, type LogisticModel, type ScorerModel } from '../src/screening/score.ts';
 
@@ -61,13 +62,6 @@ const sigmoid = (model: Omit<LogisticModel, 'threshold'>, x: FeatureVector) =>
   1 / (1 + Math.exp(-(model.bias + FEATURES.reduce((z, f) => z + (model.weights[f] ?? 0) * x[f], 0))));
 
 /** The highest threshold whose recall on these examples reaches the target. */
-export function thresholdForRecall(scored: { p: number; y: boolean }[], target: number): number {
-  const positives = scored.filter((s) => s.y).map((s) => s.p).sort((a, b) => b - a);
-  if (positives.length === 0) return 0.5;
-  const k = Math.max(1, Math.ceil(target * positives.length));
-  return Math.floor(positives[k - 1]! * 10000) / 10000;
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   const recallArg = process.argv.indexOf('--recall');
   const target = recallArg > 0 ? Number(process.argv[recallArg + 1]) : 0.85;
@@ -89,7 +83,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const data = examples.map((e) => e[key]);
     const model = fitLogistic(data.filter((e) => !e.gold));
     const goldScored = data.filter((e) => e.gold).map((e) => ({ p: sigmoid(model, e.x), y: e.y }));
-    const threshold = thresholdForRecall(goldScored.length ? goldScored : data.map((e) => ({ p: sigmoid(model, e.x), y: e.y })), target);
+    const scored = goldScored.length ? goldScored : data.map((e) => ({ p: sigmoid(model, e.x), y: e.y }));
+    const threshold = thresholdForRecall(scored.map((s) => s.p), scored.map((s) => s.y), target);
     const tp = goldScored.filter((s) => s.y && s.p >= threshold).length;
     const fp = goldScored.filter((s) => !s.y && s.p >= threshold).length;
     const pos = goldScored.filter((s) => s.y).length;

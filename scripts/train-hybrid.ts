@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labelledRecordSchema, type LabelledRecord } from '../datasets/schema.ts';
-import { averagePrecision, expectedCalibrationError, recallAtPrecision } from '../eval/metrics.ts';
+import { averagePrecision, expectedCalibrationError, recallAtPrecision, thresholdForRecall } from '../eval/metrics.ts';
 import { modelTag } from '../src/embeddings/embedder.ts';
 import { closeSharedEmbedder, sharedEmbedder } from '../src/embeddings/registry.ts';
 import { adjust, prepareDoc, semanticCodes, SemanticMatcher, type SemanticCode, type SemanticDoc, type SemanticSettings } from '../src/embeddings/semantic.ts';
@@ -156,13 +156,6 @@ export function fitPlatt(z: number[], y: boolean[], w: number[]): { a: number; b
 }
 
 /** The highest threshold whose recall on these examples reaches the target. */
-export function thresholdForRecall(scored: { p: number; y: boolean }[], target: number): number {
-  const positives = scored.filter((s) => s.y).map((s) => s.p).sort((a, b) => b - a);
-  if (positives.length === 0) return 0.5;
-  const k = Math.max(1, Math.ceil(target * positives.length));
-  return Math.floor(positives[k - 1]! * 10000) / 10000;
-}
-
 function weightedLogLoss(p: number[], y: boolean[], w: number[]): number {
   let s = 0;
   let t = 0;
@@ -472,7 +465,7 @@ async function main() {
     const oofS4a = heads.s4a.oof.map((p, i) => Math.min(p, heads.stalking.oof[i]!));
     const scored: Record<Task, number[]> = { stalking: heads.stalking.oof, s4a: oofS4a };
     const th = {} as Record<Task, number>;
-    for (const task of ['stalking', 's4a'] as const) th[task] = thresholdForRecall(goldIdx.map((i) => ({ p: scored[task][i]!, y: labels[task][i]! })), target);
+    for (const task of ['stalking', 's4a'] as const) th[task] = thresholdForRecall(goldIdx.map((i) => scored[task][i]!), goldIdx.map((i) => labels[task][i]!), target);
     th.s4a = Math.max(th.s4a, th.stalking);
     const entry = {} as (typeof report)[string];
     for (const task of ['stalking', 's4a'] as const) {

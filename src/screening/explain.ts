@@ -56,11 +56,13 @@ const codesOf = (inds: Indicator[]) => [...new Set(inds.filter((i) => isCounted(
 /** `modelEvidence`: the text model found clauses that read as stalking (named when the rules name no behaviour). */
 export function recommendationFor(r: Partial, recordedAs: RecordedAs, flags: FlagCode[], modelEvidence = false): string {
   const behaviours = codesOf(r.indicators).slice(0, 3);
-  // Near a recall-first threshold a record can be flagged with no behaviour named and no clause the
-  // text model reads as stalking: then say so, and name the context that raised it.
-  const context = [...new Set(r.indicators.filter((i) => isCounted(i) && i.category !== 'behaviour').map((i) => i.label.toLowerCase()))].slice(0, 3);
-  const unnamed = `no behaviour is named and the score is from the record as a whole${context.length ? ` (${context.join('; ')})` : ''}: read it to decide`;
-  const modelSaw = modelEvidence ? 'the text model reads stalking conduct in the clauses it marks' : unnamed;
+  // When the rules name no behaviour: the text model's marked clauses, or, near a recall-first
+  // threshold, that nothing is named and the context that raised the score. Built only when needed.
+  const noBehaviour = () => {
+    if (modelEvidence) return 'the text model reads stalking conduct in the clauses it marks';
+    const context = [...new Set(r.indicators.filter((i) => isCounted(i) && i.category !== 'behaviour').map((i) => i.label.toLowerCase()))].slice(0, 3);
+    return `no behaviour is named and the score is from the record as a whole${context.length ? ` (${context.join('; ')})` : ''}: read it to decide`;
+  };
   const occasions = r.course_of_conduct.occasions_min;
   const recorded = recordedAs.label ? `recorded as ${recordedAs.label.toLowerCase()}` : 'with no recorded classification';
   const parts: string[] = [];
@@ -70,11 +72,11 @@ export function recommendationFor(r: Partial, recordedAs: RecordedAs, flags: Fla
       behaviours.length && limbs.length
         ? `Review as possible s4A stalking, ${recorded}: a course of conduct (${occasions}+ occasions: ${behaviours.join('; ')}) with ${limbs.join(' and ')}.`
         : behaviours.length || modelEvidence
-          ? `Review as possible s4A stalking, ${recorded}: ${behaviours.length ? behaviours.join('; ') : modelSaw}${limbs.length ? ` with ${limbs.join(' and ')}` : ', and its effect on the victim may meet s4A'}.`
-          : `Review as possible s4A stalking, ${recorded}: ${limbs.length ? `${limbs.join(' and ')}, but ` : ''}${unnamed}.`,
+          ? `Review as possible s4A stalking, ${recorded}: ${behaviours.length ? behaviours.join('; ') : noBehaviour()}${limbs.length ? ` with ${limbs.join(' and ')}` : ', and its effect on the victim may meet s4A'}.`
+          : `Review as possible s4A stalking, ${recorded}: ${limbs.length ? `${limbs.join(' and ')}, but ` : ''}${noBehaviour()}.`,
     );
   } else if (flags.includes('MISSED_STALKING')) {
-    parts.push(`Review as possible stalking (s2A), ${recorded}: ${behaviours.length ? `${occasions >= 2 ? `${occasions}+ occasions of ` : ''}${behaviours.join('; ')}` : modelSaw}.`);
+    parts.push(`Review as possible stalking (s2A), ${recorded}: ${behaviours.length ? `${occasions >= 2 ? `${occasions}+ occasions of ` : ''}${behaviours.join('; ')}` : noBehaviour()}.`);
   } else if (r.stalking_flag) {
     parts.push(`Already ${recorded}; the text supports a course of stalking conduct (${occasions}+ occasions).`);
   } else if (behaviours.length) {

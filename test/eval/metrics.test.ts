@@ -2,22 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapClassificationIntervals, mulberry32, quantile } from '../../eval/bootstrap.ts';
 import { prCurveChart, reliabilityChart, scoreHistogramChart, subgroupRecallChart } from '../../eval/charts.ts';
-import {
-  averagePrecision,
-  brierScore,
-  confusionAt,
-  expectedCalibrationError,
-  f1,
-  multiClassConfusion,
-  prCurve,
-  precision,
-  recall,
-  recallAtBudget,
-  recallAtPrecision,
-  reliabilityBins,
-  subgroupRates,
-  workSavedOverSampling,
-} from '../../eval/metrics.ts';
+import { averagePrecision, brierScore, confusionAt, expectedCalibrationError, f1, multiClassConfusion, prCurve, precision, recall, recallAtBudget, recallAtPrecision, reliabilityBins, subgroupRates, thresholdForRecall, workSavedOverSampling } from '../../eval/metrics.ts';
 
 const T = true;
 const F = false;
@@ -266,5 +251,25 @@ describe('charts', () => {
     // The PR curve is drawn as a path and carries its title.
     expect(pr).toContain('<path');
     expect(pr).toContain('PR');
+  });
+});
+
+describe('thresholdForRecall', () => {
+  it('is the highest threshold, floored to four places, at which recall reaches the target', () => {
+    const scores = [0.91234, 0.8, 0.7, 0.65, 0.4, 0.3];
+    const labels = [true, false, true, true, false, true];
+    expect(thresholdForRecall(scores, labels, 0.5)).toBe(0.7);
+    expect(thresholdForRecall(scores, labels, 0.75)).toBe(0.65);
+    expect(thresholdForRecall(scores, labels, 0.95)).toBe(0.3);
+    expect(thresholdForRecall(scores, labels, 0.2)).toBe(0.9123);
+    for (const target of [0.2, 0.5, 0.75, 0.95]) {
+      const t = thresholdForRecall(scores, labels, target);
+      expect(recall(confusionAt(scores, labels, t))).toBeGreaterThanOrEqual(target);
+    }
+  });
+
+  it('gives 0.5 without positives and refuses scores and labels of different lengths', () => {
+    expect(thresholdForRecall([0.2, 0.9], [false, false], 0.95)).toBe(0.5);
+    expect(() => thresholdForRecall([0.2], [true, false], 0.95)).toThrow(/differ in length/);
   });
 });
