@@ -55,12 +55,19 @@ export const contextTestSchema = z.object({
 /** Course-of-conduct counting expressions. */
 export const conductSchema = z.object({
   id: z.string(),
-  kind: z.enum(['explicit_count', 'frequency', 'persistence', 'duration', 'date']),
+  /** `episode` marks a story of one outing ("one day", "while I was walking home"): it counts no occasions itself. */
+  kind: z.enum(['explicit_count', 'frequency', 'persistence', 'duration', 'date', 'episode']),
   patterns: z.array(z.string().min(1)).min(1),
   /** Occasions the expression supports; 'count' takes the first number in the match. */
   occasions: z.union([z.number().int().positive(), z.literal('count')]),
   /** Upper bound on a count that may be one burst (e.g. 40 messages in one night support 2). */
   cap: z.number().int().positive().optional(),
+  /**
+   * The expression can describe persistence inside one outing ("he kept following me", "continuously
+   * staring"): in a text framed as one episode, with nothing that counts across days, it is not a
+   * second occasion.
+   */
+  within_one_episode: z.boolean().default(false),
   reason: z.string(),
   must_match: z.array(z.object({ text: z.string(), occasions: z.number().int() })).default([]),
   must_not_match: z.array(z.string()).default([]),

@@ -51,9 +51,17 @@ export function courseOfConduct(
   // A count may sit in the sentence after the behaviour: "He waits outside her work. This has happened x4."
   const countable = new Set([...behaviourSentences].flatMap((s) => [s, s + 1]));
   const dates = new Map<string, Span>();
+  // Persistence that may lie inside one outing ("he kept following me"), held apart until we know
+  // whether the text tells of one outing only.
+  const withinEpisode: EvidenceItem[] = [];
+  let oneEpisode = false;
 
   for (const hit of counting) {
     const rule = hit.owner;
+    if (rule.kind === 'episode') {
+      oneEpisode = true;
+      continue;
+    }
     const sentence = rangeIndexAt(sentences, hit.start);
     if (!countable.has(sentence)) continue;
     const matched = text.slice(hit.start, hit.end);
@@ -67,12 +75,17 @@ export function courseOfConduct(
     if (rule.cap) occasions = Math.min(occasions, rule.cap);
     if (occasions < 2) continue;
     repeatedSentences.add(sentence);
-    evidence.push({ reason: rule.reason, span, occasions });
+    (rule.within_one_episode ? withinEpisode : evidence).push({ reason: rule.reason, span, occasions });
   }
 
   if (dates.size >= 2) {
     for (const span of dates.values()) evidence.push({ reason: 'a separate dated event with behaviour', span, occasions: dates.size });
   }
+  // A story of one outing ("one evening a man kept following me, staring and commenting") is one
+  // occasion, however long it went on and however many kinds of behaviour it held, unless
+  // something else in the text counts across days.
+  const singleOuting = oneEpisode && evidence.length === 0;
+  if (!singleOuting) evidence.push(...withinEpisode);
 
   // Different kinds of behaviour told in different sentences are, at the least, two occasions.
   const codesBySentence = new Map<string, Set<number>>();
@@ -81,7 +94,7 @@ export function courseOfConduct(
     set.add(rangeIndexAt(sentences, b.start));
     codesBySentence.set(b.code, set);
   }
-  if (codesBySentence.size >= 2 && behaviourSentences.size >= 2) {
+  if (!singleOuting && codesBySentence.size >= 2 && behaviourSentences.size >= 2) {
     const firstOfEach = [...codesBySentence.keys()].map((code) => behaviours.find((b) => b.code === code)!);
     for (const b of firstOfEach.slice(0, 4)) {
       evidence.push({ reason: `several kinds of stalking behaviour (${[...codesBySentence.keys()].join(', ')})`, span: toSpan(b.start, b.end), occasions: 2 });
