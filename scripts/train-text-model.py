@@ -111,6 +111,28 @@ def read_jsonl(rel):
         return [json.loads(l) for l in f if l.strip()]
 
 
+def real_posts():
+    """The real-text development set (datasets/real-posts/labels.jsonl joined with the texts in
+    ../shared/data/real-posts or REAL_POSTS_DIR, by id and SHA-1), for REPORTING only: no weight is
+    fitted on it (its licences forbid it). [] with a message when the texts are not on this machine."""
+    folder = os.environ.get('REAL_POSTS_DIR', os.path.join(ROOT, '..', 'shared', 'data', 'real-posts'))
+    texts = {}
+    for name in ('legal-advice-posts.jsonl', 'safecity-stories.jsonl'):
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            for r in read_jsonl(os.path.relpath(path, ROOT)):
+                texts[r['id']] = r['text']
+    if not texts:
+        print(f'real posts not on this machine ({folder}): not reported', flush=True)
+        return []
+    out = []
+    for label in read_jsonl('datasets/real-posts/labels.jsonl'):
+        t = texts.get(label['id'])
+        if t is not None and hashlib.sha1(t.encode('utf-8')).hexdigest() == label['sha1']:
+            out.append({'text': t, 'label_stalking': label['label_stalking'], 'label_s4a': label['label_s4a']})
+    return out
+
+
 def sha256_file(path):
     h = hashlib.sha256()
     with open(path, 'rb') as f:
@@ -418,6 +440,8 @@ def main():
 
     train = [example(r, w) for r, w, _ in train_records]
     dev = {p: [example(r, 1.0) for r in rs] for p, rs in dev_records.items()}
+    # Reported beside the dev splits after each epoch; never trained on, never used to stop.
+    real = [example(r, 1.0) for r in real_posts()]
 
     model = Encoder(glove, d=args.dim, layers=args.layers, ff=args.ff, drop=args.dropout)
     params = [p for p in model.parameters() if p.requires_grad]
@@ -439,6 +463,8 @@ def main():
         for p, exs in dev.items():
             z = predict(model, exs)
             row[os.path.basename(os.path.dirname(p)) + '_dev_ap'] = round(average_precision(z[:, 0], [e['y'] for e in exs]), 4)
+        if real:
+            row['real_posts_ap'] = round(average_precision(predict(model, real)[:, 0], [e['y'] for e in real]), 4)
         history.append(row); print(json.dumps(row), flush=True)
 
     # Calibration and development figures on the dev splits (pooled), at a recall-first threshold.
@@ -466,6 +492,8 @@ def main():
         for p, exs in dev.items():
             print(p, 'ngram AP', round(average_precision(nlogits[p][:, 0], [e['y'] for e in exs]), 4))
         return
+    if real:
+        figures['real-posts/dev (reported, never fitted)'] = {'stalking': {'n': len(real), 'positives': int(sum(e['y'] for e in real)), 'average_precision': round(average_precision(predict(model, real)[:, 0], [e['y'] for e in real]), 4)}}
 
     # ---- export the encoder
     out_dir = os.path.join(args.out, 'text-encoder')

@@ -31,7 +31,17 @@ export const COMBINED_FEATURES = [
 export type CombinedFeature = (typeof COMBINED_FEATURES)[number];
 export type CombinedFeatures = Partial<Record<CombinedFeature, number>>;
 
-const headSchema = z.object({ bias: z.number(), weights: z.array(z.number()) });
+const headSchema = z.object({
+  bias: z.number(),
+  weights: z.array(z.number()),
+  /**
+   * The rules' own say: the head's log-odds are (1 - rules_share) x the fitted combination +
+   * rules_share x the rules' log-odds for the same task. The fit is made on written text, which the
+   * text models read almost perfectly, so on its own it lets the text model overrule the rules;
+   * a share keeps explicit rule evidence from being outvoted on text unlike what the model saw.
+   */
+  rules_share: z.number().min(0).max(1).default(0),
+});
 const thresholdsSchema = z.object({ stalking: z.number().min(0).max(1), s4a: z.number().min(0).max(1), priority: z.number().min(0).max(1), high_risk: z.number().min(0).max(1) });
 export const combinedModelSchema = z
   .object({
@@ -89,12 +99,17 @@ export function combinedFeatures(rules: ScreeningResult, text: TextReadings): Co
   };
 }
 
-export function headLogit(head: CombinedModel['stalking'], features: readonly CombinedFeature[], x: CombinedFeatures): number {
-  return features.reduce((z, f, i) => {
+/** The rules' log-odds a head shares its say with (combine.ts headSchema.rules_share). */
+const RULES_INPUT = { stalking: 'rules_stalking', s4a: 'rules_s4a' } as const;
+
+export function headLogit(head: CombinedModel['stalking'], features: readonly CombinedFeature[], x: CombinedFeatures, task?: keyof typeof RULES_INPUT): number {
+  const fitted = features.reduce((z, f, i) => {
     const v = x[f];
     if (v === undefined) throw new Error(`the combining scorer needs ${f}, which no loaded model gave`);
     return z + head.weights[i]! * v;
   }, head.bias);
+  if (!task || head.rules_share === 0) return fitted;
+  return (1 - head.rules_share) * fitted + head.rules_share * x[RULES_INPUT[task]]!;
 }
 
 /**
@@ -107,7 +122,7 @@ export function weightedClauses(model: CombinedModel, head: 'stalking' | 's4a' |
   const add = (clauses: readonly ClauseContribution[] | undefined, feature: CombinedFeature) => {
     const i = features.indexOf(feature);
     if (!clauses || i < 0) return;
-    const w = model[head].weights[i]!;
+    const w = model[head].weights[i]! * (1 - model[head].rules_share);
     for (const c of clauses) {
       const seen = byStart.get(c.span.start);
       byStart.set(c.span.start, { span: c.span, contribution: (seen?.contribution ?? 0) + w * c.contribution });
@@ -164,9 +179,9 @@ export function combine(
     s4aScore = Math.min(alone.s4a, stalkingScore);
     clauses = { stalking: alone.clauses.stalking, s4a: alone.clauses.s4a };
   } else {
-    stalkingScore = sigmoid(headLogit(model.stalking, model.features, x));
+    stalkingScore = sigmoid(headLogit(model.stalking, model.features, x, 'stalking'));
     // s4A is stalking plus impact: its probability cannot exceed that of stalking.
-    s4aScore = Math.min(sigmoid(headLogit(model.s4a, model.features, x)), stalkingScore);
+    s4aScore = Math.min(sigmoid(headLogit(model.s4a, model.features, x, 's4a')), stalkingScore);
     clauses = { stalking: weightedClauses(model, 'stalking', text), s4a: weightedClauses(model, 's4a', text) };
   }
   const stalking_flag = stalkingScore >= thresholds.stalking;

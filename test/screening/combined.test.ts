@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelledRecordSchema } from '../../datasets/schema.ts';
-import { loadCombinedModel } from '../../src/screening/combine.ts';
+import { combinedModelSchema, headLogit, loadCombinedModel } from '../../src/screening/combine.ts';
 import { createCombinedCore } from '../../src/screening/combined.ts';
 import { createScreener } from '../../src/screening/factory.ts';
 import { loadScorer } from '../../src/screening/score.ts';
@@ -95,5 +95,22 @@ describe('the combining scorer and its text models', () => {
     const model = loadCombinedModel();
     const wrong = { ...model, text_models: Object.fromEntries(Object.entries(model.text_models).map(([k, v]) => [k, { ...v!, version: 'not-this-one' }])) };
     await expect(createCombinedCore({ scorer: loadScorer(), model: wrong })).rejects.toThrow(/was fitted with .* Refit it/);
+  });
+});
+
+describe("the rules' share of a head", () => {
+  const head = { bias: 0.5, weights: [2], rules_share: 0.5 };
+  it('averages the fitted log-odds with the rules\' log-odds for the task, so the text model cannot outvote explicit rule evidence alone', () => {
+    const x = { rules_stalking: 3, text_stalking: -4 };
+    // fitted: 0.5 + 2 x -4 = -7.5; half of it and half of the rules' 3
+    expect(headLogit(head, ['text_stalking'], x, 'stalking')).toBeCloseTo(-2.25, 10);
+    expect(headLogit({ ...head, rules_share: 0 }, ['text_stalking'], x, 'stalking')).toBeCloseTo(-7.5, 10);
+    // without a task (the high-risk head) the share does not apply
+    expect(headLogit(head, ['text_stalking'], x)).toBeCloseTo(-7.5, 10);
+  });
+  it('is 0 in a model file that does not name it (files fitted before it existed)', () => {
+    const file = JSON.parse(readFileSync(join(import.meta.dirname, '../../models/combined-scorer.json'), 'utf8'));
+    delete file.stalking.rules_share;
+    expect(combinedModelSchema.parse(file).stalking.rules_share).toBe(0);
   });
 });
