@@ -55,7 +55,7 @@ export const contextTestSchema = z.object({
 /** Course-of-conduct counting expressions. */
 export const conductSchema = z.object({
   id: z.string(),
-  /** `episode` marks a story of one outing ("one day", "while I was walking home"): it counts no occasions itself. */
+  /** `episode` marks a story of one outing ("one day", "the other day", "that evening"): it counts no occasions itself. */
   kind: z.enum(['explicit_count', 'frequency', 'persistence', 'duration', 'date', 'episode']),
   patterns: z.array(z.string().min(1)).min(1),
   /** Occasions the expression supports; 'count' takes the first number in the match. */

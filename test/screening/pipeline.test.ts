@@ -120,7 +120,7 @@ describe('course of conduct counting', () => {
     ['Parking dispute between neighbours.', 0],
     // A story of one outing is one occasion, however long it went on and whatever it held...
     ['One evening a man kept following her along the canal, staring and passing remarks at her.', 1],
-    ['While she was walking home from the gym a man continuously followed her. He tried to talk to her.', 1],
+    ['The other day a man continuously followed her from the gym. He tried to talk to her.', 1],
     // ...unless something counts across days: 'again', a frequency, a second dated event.
     ['One evening a man followed her home from the gym again; he does it every week.', 2],
     ['He kept following her to the gym for weeks.', 2],
