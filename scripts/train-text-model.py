@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Trains the project's own text models at BUILD time (never at run time, never in the README's commands).
 
-    /usr/bin/python3 scripts/train-text-model.py [--seed 20261207] [--epochs 8]
+    /usr/bin/python3 scripts/train-text-model.py [--seed 20261207] [--epochs 3] [--synthetic-weight 0]
 
 Needs Debian's python3-torch (1.13) and python3-onnx; run it with /usr/bin/python3, not a pyenv build.
 
@@ -21,9 +21,12 @@ test checks the two agree on the fixture this script writes):
 2. models/ngram-linear/: the comparison the issue asks for: a logistic regression on hashed word
    unigrams and bigrams and character trigrams, L2, the same data.
 
-Data: the blind-written training split (datasets/blind/train.jsonl) and the synthetic corpus. Never
-the dev or test splits of any set, never the real posts (their licences forbid shipped weights).
-Development figures come from datasets/blind/dev.jsonl and datasets/gold/dev.jsonl.
+Data: the blind-written training split (datasets/blind/train.jsonl). The synthetic corpus is read
+but weighted 0 by default: trained with it (weight 0.35), the encoder read the real-text development
+set worse (AP 0.265 against 0.316, 3 epochs, same seed) at the same written-dev AP; it learnt the
+generator's habits. Never the dev or test splits of any set, never the real posts (their licences
+forbid shipped weights; their AP is only reported, after each epoch). Development figures come from
+datasets/blind/dev.jsonl and datasets/gold/dev.jsonl.
 """
 import argparse, hashlib, json, math, os, random, re, sys, time
 import numpy as np
@@ -405,8 +408,8 @@ def train_ngram(train, dev_sets, seed, epochs=12):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--seed', type=int, default=20261207)
-    ap.add_argument('--epochs', type=int, default=8)
-    ap.add_argument('--synthetic-weight', type=float, default=0.35)
+    ap.add_argument('--epochs', type=int, default=3)
+    ap.add_argument('--synthetic-weight', type=float, default=0.0)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--dropout', type=float, default=0.1)
     ap.add_argument('--word-dropout', type=float, default=0.1)
