@@ -35,7 +35,7 @@ import { loadRealPosts } from '../datasets/real-posts.ts';
 import { unlabelled } from '../eval/harness.ts';
 import { averagePrecision, confusionAt, precision, thresholdForRecall } from '../eval/metrics.ts';
 import { loadCatalogue } from '../src/rules/compile.ts';
-import { COMBINED_SCORER_PATH, combinedFeatures, type CombinedFeature, type CombinedFeatures, type CombinedModel } from '../src/screening/combine.ts';
+import { COMBINED_SCORER_PATH, combinedFeatures, withRulesShare, type CombinedFeature, type CombinedFeatures, type CombinedModel } from '../src/screening/combine.ts';
 import { analyse } from '../src/screening/pipeline.ts';
 import { loadScorer } from '../src/screening/score.ts';
 import { loadNgramModel, loadTextEncoder, type TextScore } from '../src/screening/text-model.ts';
@@ -90,8 +90,8 @@ function fit(rows: Row[], l2 = 0.01, iterations = 3000, rate = 0.3): { bias: num
 
 const prob = (m: { bias: number; weights: number[] }, x: number[]) => 1 / (1 + Math.exp(-x.reduce((s, v, i) => s + v * m.weights[i]!, m.bias)));
 const logit = (p: number) => Math.log(Math.max(p, 1e-12) / Math.max(1 - p, 1e-12));
-/** A probability with the rules given `share` of the say (combine.ts headSchema.rules_share). */
-const shared = (p: number, rulesLogit: number, share: number) => (share === 0 ? p : 1 / (1 + Math.exp(-((1 - share) * logit(p) + share * rulesLogit))));
+/** A probability with the rules given `share` of the say, as the screener computes it (combine.ts withRulesShare). */
+const shared = (p: number, rulesLogit: number, share: number) => (share === 0 ? p : 1 / (1 + Math.exp(-withRulesShare(logit(p), rulesLogit, share))));
 /** The forms compared: the fitted combination alone, and half its say given back to the rules. */
 const RULES_SHARES = [0, 0.5];
 
@@ -293,7 +293,7 @@ async function main() {
       targets: target,
       chosen: best.name,
       rule: realX.length
-        ? 'inputs: among input sets with written-dev precision of at least 0.85 at the recall target (out of fold), the best real-text F2 at its flag threshold (within 0.02 of it, the best real-text average precision); flag threshold: the best real-text F2 among thresholds keeping written-dev recall at the target and precision at the floor'
+        ? 'inputs and form (the fitted head alone, or with half its stalking say given to the rules\' log-odds): among the candidates with written-dev precision of at least 0.85 at the recall target (out of fold), the best real-text F2 at its flag threshold (within 0.02 of it, the best real-text average precision); flag threshold: the best real-text F2 among thresholds keeping written-dev recall at the target and precision at the floor'
         : 'inputs: the best written-dev precision at the recall target; flag threshold: the highest reaching the recall target',
       real_text_at_flag_threshold: realScores ? figures(realScores.p, realScores.y, thresholds.stalking) : null,
       real_text_at_recall_target: realScores ? figures(realScores.p, realScores.y, thresholdForRecall(oof.stalking, y.stalking, target.stalking)) : null,

@@ -54,7 +54,7 @@ export const combinedModelSchema = z
   stalking: headSchema,
   s4a: headSchema,
   /** High risk (DOMAIN 4.3) over its own inputs: a record is graded high when the rules say so or this head does. */
-  high_risk: headSchema.extend({ features: z.array(z.enum(COMBINED_FEATURES)).min(1) }),
+  high_risk: headSchema.extend({ features: z.array(z.enum(COMBINED_FEATURES)).min(1), rules_share: z.literal(0).default(0) }),
   thresholds: thresholdsSchema,
   /** Operating thresholds of the text models read alone (the ablation's transformer and n-gram rows). */
   text_only: z.record(z.string(), z.object({ stalking: z.number(), s4a: z.number() })),
@@ -102,6 +102,11 @@ export function combinedFeatures(rules: ScreeningResult, text: TextReadings): Co
 /** The rules' log-odds a head shares its say with (combine.ts headSchema.rules_share). */
 const RULES_INPUT = { stalking: 'rules_stalking', s4a: 'rules_s4a' } as const;
 
+/** A head's log-odds with `share` of the say given to the rules' own log-odds (scripts/fit-combined.ts uses it too). */
+export function withRulesShare(fitted: number, rulesLogit: number, share: number): number {
+  return share === 0 ? fitted : (1 - share) * fitted + share * rulesLogit;
+}
+
 export function headLogit(head: CombinedModel['stalking'], features: readonly CombinedFeature[], x: CombinedFeatures, task?: keyof typeof RULES_INPUT): number {
   const fitted = features.reduce((z, f, i) => {
     const v = x[f];
@@ -109,7 +114,7 @@ export function headLogit(head: CombinedModel['stalking'], features: readonly Co
     return z + head.weights[i]! * v;
   }, head.bias);
   if (!task || head.rules_share === 0) return fitted;
-  return (1 - head.rules_share) * fitted + head.rules_share * x[RULES_INPUT[task]]!;
+  return withRulesShare(fitted, x[RULES_INPUT[task]]!, head.rules_share);
 }
 
 /**

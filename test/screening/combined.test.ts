@@ -100,13 +100,29 @@ describe('the combining scorer and its text models', () => {
 
 describe("the rules' share of a head", () => {
   const head = { bias: 0.5, weights: [2], rules_share: 0.5 };
-  it('averages the fitted log-odds with the rules\' log-odds for the task, so the text model cannot outvote explicit rule evidence alone', () => {
+  it('averages the fitted log-odds with the rules\' log-odds for the task, so the text model outvotes explicit rule evidence less', () => {
     const x = { rules_stalking: 3, text_stalking: -4 };
     // fitted: 0.5 + 2 x -4 = -7.5; half of it and half of the rules' 3
     expect(headLogit(head, ['text_stalking'], x, 'stalking')).toBeCloseTo(-2.25, 10);
     expect(headLogit({ ...head, rules_share: 0 }, ['text_stalking'], x, 'stalking')).toBeCloseTo(-7.5, 10);
     // without a task (the high-risk head) the share does not apply
     expect(headLogit(head, ['text_stalking'], x)).toBeCloseTo(-7.5, 10);
+  });
+  it('is what the default screener uses for stalking: with the whole say, the stalking score is the rules\' own', async () => {
+    const model = loadCombinedModel();
+    const rulesOnly = { ...model, stalking: { ...model.stalking, rules_share: 1 } };
+    const core = await createCombinedCore({ scorer: loadScorer(), model: rulesOnly });
+    const rules = await createScreener({ mode: 'rules' });
+    try {
+      const sample = records.slice(0, 20);
+      const [combined, alone] = [await core.screenBatch(sample), await Promise.all(sample.map((r) => rules.screen(r)))];
+      // the rules' score passes through the combining scorer's clamp (1e-4 .. 1 - 1e-4) and rounding
+      combined.forEach((c, i) => expect(c.stalking_score).toBeCloseTo(Math.min(Math.max(alone[i]!.stalking_score, 1e-4), 1 - 1e-4), 3));
+      expect(new Set(combined.map((c) => c.stalking_score)).size).toBeGreaterThan(3);
+    } finally {
+      await core.close?.();
+      await rules.close();
+    }
   });
   it('is 0 in a model file that does not name it (files fitted before it existed)', () => {
     const file = JSON.parse(readFileSync(join(import.meta.dirname, '../../models/combined-scorer.json'), 'utf8'));

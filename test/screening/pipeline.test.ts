@@ -125,6 +125,11 @@ describe('course of conduct counting', () => {
     ['One evening a man followed her home from the gym again; he does it every week.', 2],
     ['He kept following her to the gym for weeks.', 2],
     ['SUSP KEPT CALLING IP ALL NIGHT.', 2],
+    // ...and only when the behaviour is told within the outing.
+    ['He waits outside my work. He follows me home. One day he will hurt me.', 2],
+    ['A man repeatedly followed me home from the station. The other day he waited at my gate.', 2],
+    ['My ex kept turning up at my work after we split. One morning he was outside my flat.', 2],
+    ['IP STATES EX-P CONTINUED TO MESSAGE HER AFTER SHE BLOCKED HIM. THAT EVENING HE WAS SAT OUTSIDE HER ADDRESS.', 2],
   ])('%s -> %i', async (text, expected) => {
     const r = await screen(text);
     expect(r.course_of_conduct.occasions_min).toBe(expected);
