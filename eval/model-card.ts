@@ -7,6 +7,23 @@ import { pathToFileURL } from 'node:url';
 import { num, pct, pctWithCi, signedPoints, table } from './format.ts';
 import type { EvaluationMetrics, Task } from './harness.ts';
 import { modelDir, modelsDir, selectedModelId } from '../src/embeddings/registry.ts';
+import { existsSync, readFileSync } from 'node:fs';
+
+const DATASETS = path.join(import.meta.dirname, '..', 'datasets', 'blind');
+/** Records in the blind-written corpus, counted from its three splits (the datasheet's source of truth). */
+function blindCorpusSize(): string {
+  const n = ['train', 'dev', 'test'].reduce((sum, s) => {
+    const f = path.join(DATASETS, `${s}.jsonl`);
+    return sum + (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).length : 0);
+  }, 0);
+  return n.toLocaleString('en-GB');
+}
+function blindWriterCount(): number {
+  const f = path.join(DATASETS, 'split.json');
+  if (!existsSync(f)) return 0;
+  const writers = (JSON.parse(readFileSync(f, 'utf8')) as { writers: Record<string, string[]> }).writers;
+  return Object.values(writers).reduce((n, w) => n + w.length, 0);
+}
 
 /** Marks text a force must write itself; searching for it finds every gap. */
 export const PLACEHOLDER = 'FORCE TO COMPLETE';
@@ -219,7 +236,7 @@ Generated from \`${options.metricsSource ?? 'metrics.json'}\` (evaluated ${m.gen
 
 ## Data
 
-- **Blind-written corpus** (\`datasets/blind\`): 6,320 invented records by 29 writers who never saw the rules or the models (police and police-adjacent records in eleven kinds of text; public posts, second-language accounts and advice questions; contrastive pairs), every record read by a second reader; split by writer into train (text models, rules scorer weights), dev (combining scorer, thresholds) and test (figures only).
+- **Blind-written corpus** (\`datasets/blind\`): ${blindCorpusSize()} invented records by ${blindWriterCount()} writers who never saw the rules or the models (police and police-adjacent records in eleven kinds of text; public posts, second-language accounts and advice questions; contrastive pairs), every record read by a second reader; split by writer into train (text models, rules scorer weights), dev (combining scorer, thresholds) and test (figures only).
 - **Real-text development set** (\`datasets/real-posts\`): 1,250 real public posts labelled by id; texts read at run time, never stored or trained on.
 - **Synthetic corpus** (\`datasets/synthetic\`): generated narratives used to build the rules and, with the blind training split, to fit the rules' scorer; the text models no longer train on it (with it they learnt the generator's habits).
 - **Independent gold set:** hand-written and hand-labelled records (\`datasets/gold\`) kept apart from development.
