@@ -38,7 +38,7 @@ const headSchema = z.object({
    * The rules' own say: the head's log-odds are (1 - rules_share) x the fitted combination +
    * rules_share x the rules' log-odds for the same task. The fit is made on written text, which the
    * text models read almost perfectly, so on its own it lets the text model overrule the rules;
-   * a share keeps explicit rule evidence from being outvoted on text unlike what the model saw.
+   * a share makes explicit rule evidence harder to outvote on text unlike what the model saw.
    */
   rules_share: z.number().min(0).max(1).default(0),
 });
