@@ -178,29 +178,30 @@ async function main() {
   } else console.error(`choosing the inputs on the written dev sets only: ${real.reason}`);
 
   const comparison: Record<string, { precision: number; real_text_ap?: number } & Record<string, unknown>> = {};
-  const candidates: Record<string, { features: CombinedFeature[]; share: number }> = {};
+  // Each input set's head and out-of-fold scores are computed once and kept: the chosen candidate's
+  // stalking head and thresholds come from them.
+  const candidates: Record<string, { features: CombinedFeature[]; share: number; head: ReturnType<typeof fit>; oof: number[] }> = {};
   for (const [inputs, features] of Object.entries(CANDIDATES)) {
     const rows = x.map((f, i) => ({ x: vec(features)(f), y: y.stalking[i]! }));
     const oofInputs = outOfFold(rows);
-    const head = realX.length ? fit(rows) : null;
+    const head = fit(rows);
     for (const share of RULES_SHARES) {
-    const name = share === 0 ? inputs : `${inputs}, rules share ${share}`;
-    candidates[name] = { features, share };
-    const p = oofInputs.map((q, i) => shared(q, x[i]!.rules_stalking!, share));
-    const atTarget = thresholdForRecall(p, y.stalking, target.stalking);
-    comparison[name] = { threshold_at_recall_target: atTarget, ...figures(p, y.stalking, atTarget) };
-    if (head) {
-      const rp = realX.map((f) => shared(prob(head, vec(features)(f)), f.rules_stalking!, share));
-      const t = flagThreshold({ p, y: y.stalking }, { p: rp, y: realY });
-      const fig = figures(rp, realY, t);
-      Object.assign(comparison[name]!, {
-        threshold: t,
-        written_dev_at_threshold: figures(p, y.stalking, t),
-        real_text_ap: Math.round(averagePrecision(rp, realY) * 1000) / 1000,
-        real_text: fig,
-        real_text_f2: Math.round(f2At({ p: rp, y: realY }, t) * 1000) / 1000,
-      });
-    }
+      const name = share === 0 ? inputs : `${inputs}, rules share ${share}`;
+      candidates[name] = { features, share, head, oof: oofInputs };
+      const p = oofInputs.map((q, i) => shared(q, x[i]!.rules_stalking!, share));
+      const atTarget = thresholdForRecall(p, y.stalking, target.stalking);
+      comparison[name] = { threshold_at_recall_target: atTarget, ...figures(p, y.stalking, atTarget) };
+      if (realX.length) {
+        const rp = realX.map((f) => shared(prob(head, vec(features)(f)), f.rules_stalking!, share));
+        const t = flagThreshold({ p, y: y.stalking }, { p: rp, y: realY });
+        Object.assign(comparison[name]!, {
+          threshold: t,
+          written_dev_at_threshold: figures(p, y.stalking, t),
+          real_text_ap: Math.round(averagePrecision(rp, realY) * 1000) / 1000,
+          real_text: figures(rp, realY, t),
+          real_text_f2: Math.round(f2At({ p: rp, y: realY }, t) * 1000) / 1000,
+        });
+      }
     }
   }
   // Recall first, on the text the tool will meet: among the candidates that keep written-dev precision
@@ -222,11 +223,11 @@ async function main() {
 
   // The rules' share applies to the stalking head, where it was compared; s4A keeps its fitted form.
   const heads = {
-    stalking: { ...fit(x.map((f, i) => ({ x: v(f), y: y.stalking[i]! }))), rules_share: best.share },
+    stalking: { ...best.head, rules_share: best.share },
     s4a: { ...fit(x.map((f, i) => ({ x: v(f), y: y.s4a[i]! }))), rules_share: 0 },
   };
   const oof = {
-    stalking: outOfFold(x.map((f, i) => ({ x: v(f), y: y.stalking[i]! }))).map((p, i) => shared(p, x[i]!.rules_stalking!, best.share)),
+    stalking: best.oof.map((p, i) => shared(p, x[i]!.rules_stalking!, best.share)),
     s4a: outOfFold(x.map((f, i) => ({ x: v(f), y: y.s4a[i]! }))),
   };
   oof.s4a = oof.s4a.map((p, i) => Math.min(p, oof.stalking[i]!));
