@@ -159,7 +159,8 @@ function textModelSection(t: TextModelRecords | undefined): string {
   if (!t?.encoder) return 'No text model manifest was found.';
   const e = t.encoder;
   const r = e.recipe ?? {};
-  const data = (e.trained_on ?? []).filter((d) => d.weight > 0).map((d) => `\`${d.path}\` (${d.records.toLocaleString('en-GB')} records, weight ${d.weight})`).join(' and ');
+  const used = (e.trained_on ?? []).filter((d) => d.weight > 0);
+  const data = used.map((d) => `\`${d.path}\` (${d.records.toLocaleString('en-GB')} records, weight ${d.weight})`).join(' and ');
   const unused = (e.trained_on ?? []).filter((d) => d.weight === 0).map((d) => `\`${d.path}\``);
   const share = t.combined?.stalking?.rules_share ?? 0;
   const dev = Object.entries(e.development ?? {}).flatMap(([set, tasks]) =>
@@ -203,7 +204,7 @@ ${table(['set', 'variant', 'records', 'recall', '95% CI', 'precision', 'AP', 'wo
 `
     : ''
 }
-**Limits of the text models.** They learnt from text written for the project (${data ? (e.trained_on ?? []).filter((d) => d.weight > 0).map((d) => `\`${d.path}\``).join(' and ') : 'see the manifest'}), not from police records: on real first-person accounts their scores are much lower (the real-text row above), and a force must measure them on its own records before relying on them. Their evidence clauses say what moved the score, not why the law is met; the rules' spans and the reviewer's reading do that. They inherit the writers' and GloVe's associations and were not audited for bias beyond the subgroup table.`;
+**Limits of the text models.** They learnt from text written for the project (${used.length ? used.map((d) => `\`${d.path}\``).join(' and ') : 'see the manifest'}), not from police records: on real first-person accounts their scores are much lower (the real-text row above), and a force must measure them on its own records before relying on them. Their evidence clauses say what moved the score, not why the law is met; the rules' spans and the reviewer's reading do that. They inherit the writers' and GloVe's associations and were not audited for bias beyond the subgroup table.`;
 }
 
 export function renderModelCard(m: EvaluationMetrics, options: ModelCardOptions = {}): string {
