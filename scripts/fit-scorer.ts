@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labelledRecordSchema, type LabelledRecord } from '../datasets/schema.ts';
 import { loadCatalogue } from '../src/rules/compile.ts';
-import { thresholdForRecall } from '../eval/metrics.ts';
+import { confusionAt, thresholdForRecall } from '../eval/metrics.ts';
 import { analyse } from '../src/screening/pipeline.ts';
 import { DEFAULT_SCORER, FEATURES, SCORER_PATH, type FeatureVector, type LogisticModel, type ScorerModel } from '../src/screening/score.ts';
 
@@ -34,7 +34,8 @@ interface Example {
   x: FeatureVector;
   y: boolean;
   w: number;
-  gold: boolean;
+  /** A development record: it chooses the threshold, never a weight. */
+  dev: boolean;
 }
 
 export function fitLogistic(examples: { x: FeatureVector; y: boolean; w: number }[], l2 = 0.01, iterations = 4000, rate = 0.5): Omit<LogisticModel, 'threshold'> {
@@ -61,7 +62,6 @@ export function fitLogistic(examples: { x: FeatureVector; y: boolean; w: number 
 const sigmoid = (model: Omit<LogisticModel, 'threshold'>, x: FeatureVector) =>
   1 / (1 + Math.exp(-(model.bias + FEATURES.reduce((z, f) => z + (model.weights[f] ?? 0) * x[f], 0))));
 
-/** The highest threshold whose recall on these examples reaches the target. */
 if (import.meta.url === `file://${process.argv[1]}`) {
   const recallArg = process.argv.indexOf('--recall');
   const target = recallArg > 0 ? Number(process.argv[recallArg + 1]) : 0.85;
@@ -75,20 +75,20 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const w = (source.share * 1000) / records.length; // each source carries its share of the weight
     for (const r of records) {
       const { features } = analyse(r, catalogue, DEFAULT_SCORER, { stalking: 0.5, s4a: 0.5 });
-      const gold = source.role === 'threshold'; // development records: the threshold, never a weight
-      examples.push({ stalking: { x: features, y: r.label_stalking, w, gold }, s4a: { x: features, y: r.label_s4a, w, gold } });
+      const dev = source.role === 'threshold'; // development records: the threshold, never a weight
+      examples.push({ stalking: { x: features, y: r.label_stalking, w, dev }, s4a: { x: features, y: r.label_s4a, w, dev } });
     }
   }
   const fit = (key: 'stalking' | 's4a'): LogisticModel => {
     const data = examples.map((e) => e[key]);
-    const model = fitLogistic(data.filter((e) => !e.gold));
-    const goldScored = data.filter((e) => e.gold).map((e) => ({ p: sigmoid(model, e.x), y: e.y }));
-    const scored = goldScored.length ? goldScored : data.map((e) => ({ p: sigmoid(model, e.x), y: e.y }));
-    const threshold = thresholdForRecall(scored.map((s) => s.p), scored.map((s) => s.y), target);
-    const tp = goldScored.filter((s) => s.y && s.p >= threshold).length;
-    const fp = goldScored.filter((s) => !s.y && s.p >= threshold).length;
-    const pos = goldScored.filter((s) => s.y).length;
-    console.log(`${key}: threshold ${threshold} -> dev recall ${(tp / Math.max(pos, 1)).toFixed(3)}, precision ${(tp / Math.max(tp + fp, 1)).toFixed(3)} (n=${goldScored.length}, positives ${pos})`);
+    const model = fitLogistic(data.filter((e) => !e.dev));
+    // Every source is required (above), so the development records are never empty.
+    const devScored = data.filter((e) => e.dev);
+    const p = devScored.map((e) => sigmoid(model, e.x));
+    const y = devScored.map((e) => e.y);
+    const threshold = thresholdForRecall(p, y, target);
+    const { tp, fp, fn } = confusionAt(p, y, threshold);
+    console.log(`${key}: threshold ${threshold} -> dev recall ${(tp / Math.max(tp + fn, 1)).toFixed(3)}, precision ${(tp / Math.max(tp + fp, 1)).toFixed(3)} (n=${devScored.length}, positives ${tp + fn})`);
     return { ...model, threshold };
   };
   const stalking = fit('stalking');
