@@ -51,7 +51,8 @@ export function notesFor(r: Partial, recordedAs: RecordedAs, relationship: strin
   return notes;
 }
 
-const codesOf = (inds: Indicator[]) => [...new Set(inds.filter((i) => isCounted(i) && i.category === 'behaviour').map((i) => i.label.toLowerCase()))];
+/** The distinct labels of the counted indicators of the behaviour category, or (`behaviour: false`) of every other category. */
+const codesOf = (inds: Indicator[], behaviour = true) => [...new Set(inds.filter((i) => isCounted(i) && (i.category === 'behaviour') === behaviour).map((i) => i.label.toLowerCase()))];
 
 /** `modelEvidence`: the text model found clauses that read as stalking (named when the rules name no behaviour). */
 export function recommendationFor(r: Partial, recordedAs: RecordedAs, flags: FlagCode[], modelEvidence = false): string {
@@ -60,7 +61,7 @@ export function recommendationFor(r: Partial, recordedAs: RecordedAs, flags: Fla
   // threshold, that nothing is named and the context that raised the score. Built only when needed.
   const noBehaviour = () => {
     if (modelEvidence) return 'the text model reads stalking conduct in the clauses it marks';
-    const context = [...new Set(r.indicators.filter((i) => isCounted(i) && i.category !== 'behaviour').map((i) => i.label.toLowerCase()))].slice(0, 3);
+    const context = codesOf(r.indicators, false).slice(0, 3);
     return `no behaviour is named and the score is from the record as a whole${context.length ? ` (${context.join('; ')})` : ''}: read it to decide`;
   };
   const occasions = r.course_of_conduct.occasions_min;

@@ -48,6 +48,8 @@ const manifestSchema = z
       pool: z.literal('attention+sum').optional(),
       pool_bias: z.tuple([z.number(), z.number(), z.number()]).optional(),
       tasks: z.array(z.string()).optional(),
+      /** The words the model was trained without, left to the rules (text-tokens.ts LEFT_TO_RULES). */
+      left_to_rules: z.string().optional(),
     })
     .loose(),
   version: z.string(),
@@ -73,7 +75,7 @@ export function verifiedManifest(dir: string): TextModelManifest {
     if (sha256(full) !== expected) throw new Error(`text model file ${full} does not match its manifest checksum. ${rebuild}`);
   }
   // The words a model was trained without must be the ones this code leaves out (text-tokens.ts).
-  const left = (parsed.data.recipe as { left_to_rules?: string }).left_to_rules;
+  const left = parsed.data.recipe.left_to_rules;
   if (left !== LEFT_TO_RULES) throw new Error(`text model ${dir} was trained leaving ${JSON.stringify(left ?? null)} to the rules; this code leaves ${JSON.stringify(LEFT_TO_RULES)}. ${rebuild}`);
   return parsed.data as TextModelManifest;
 }
