@@ -42,6 +42,9 @@ const readJsonl = <T>(path: string): T[] =>
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as T);
 
+/** A record's id in the corpus: batches, checks and settlements may name it with or without the prefix. */
+const blindId = (id: unknown) => (String(id).startsWith('blind-') ? String(id) : `blind-${String(id)}`);
+
 /** Cohen's kappa for two raters over the same items. */
 export function kappa<T>(a: T[], b: T[]): number {
   const n = a.length;
@@ -60,13 +63,13 @@ function main() {
 
   const checks = new Map<string, Labels & { checker: string }>();
   for (const f of readdirSync(join(values.from, 'checks')).filter((f) => f.endsWith('.jsonl')).sort()) {
-    for (const c of readJsonl<Labels & { id: string }>(join(values.from, 'checks', f))) checks.set(c.id, { ...c, checker: f.replace('.jsonl', '') });
+    for (const c of readJsonl<Labels & { id: string }>(join(values.from, 'checks', f))) checks.set(blindId(c.id), { ...c, checker: f.replace('.jsonl', '') });
   }
   const settled = new Map<string, Labels & { by: string }>();
   const settledDir = join(values.from, 'settled');
   if (existsSync(settledDir)) {
     for (const f of readdirSync(settledDir).filter((f) => f.endsWith('.jsonl')).sort()) {
-      for (const s of readJsonl<Labels & { id: string }>(join(settledDir, f))) settled.set(s.id, { ...s, by: f.replace('.jsonl', '') });
+      for (const s of readJsonl<Labels & { id: string }>(join(settledDir, f))) settled.set(blindId(s.id), { ...s, by: f.replace('.jsonl', '') });
     }
   }
 
@@ -87,10 +90,9 @@ function main() {
     const s = writerSplit.get(writer);
     if (!s) throw new Error(`writer ${writer} is in no split`);
     for (const raw of readJsonl<Record<string, unknown>>(join(values.from, 'batches', f))) {
-      const id = String(raw.id).startsWith('blind-') ? String(raw.id) : `blind-${String(raw.id)}`;
-      // Checks and settlements may name a record by its id in the batch or with the prefix.
-      const c = checks.get(String(raw.id)) ?? checks.get(id);
-      const decided = settled.get(String(raw.id)) ?? settled.get(id);
+      const id = blindId(raw.id);
+      const c = checks.get(id);
+      const decided = settled.get(id);
       const r = labelledRecordSchema.parse({ ...raw, id, writer });
       const w: Labels = { label_stalking: r.label_stalking, label_s4a: r.label_s4a, label_risk: r.label_risk ?? 'standard' };
       let final: Labels = w;
