@@ -9,7 +9,7 @@ const NUMBER_WORDS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17,
   eighteen: 18, nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70,
-  eighty: 80, ninety: 90, hundred: 100, 'a hundred': 100, 'a couple': 2, 'a couple of': 2, couple: 2, twice: 2,
+  eighty: 80, ninety: 90, hundred: 100, 'a hundred': 100, 'a couple': 2, 'a couple of': 2, couple: 2, twice: 2, thrice: 3,
   'a few': 3, few: 3, several: 3, numerous: 3, multiple: 3, many: 3, 'a dozen': 12, 'dozens of': 24,
   'hundreds of': 200, both: 2, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5,
   '5th': 5, sixth: 6, '6th': 6, nth: 3, umpteenth: 3,
