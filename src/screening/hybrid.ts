@@ -185,7 +185,7 @@ export function assessEvidence(catalogue: Catalogue, codes: Map<string, Semantic
   const four = fourScores(indicators, fourOf, course.occasions_min);
   const s4a = assessS4a(indicators, doc.sentences, (i) => range.get(i)?.start ?? 0, course.occasions_min, repeatedSentences);
   const risk = assessRisk(indicators, severityOf);
-  return { course, four, s4a, risk, features: features(indicators, course, s4a, risk, four.fixated) };
+  return { course, four, s4a, risk, features: features(indicators, course, s4a, risk, four.fixated, doc.n.text.length) };
 }
 
 export function semanticExtras(semantic: Indicator[], ruleIndicators: Indicator[], threshold: (code: string) => number): SemanticExtras {

@@ -64,7 +64,7 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
   const s4a = assessS4a(indicators, sentences, (i) => startOf.get(i) ?? 0, conduct.occasions_min, repeatedSentences);
   const risk = assessRisk(indicators, (i) => ruleOf.get(i)?.severity);
 
-  const x = features(indicators, conduct, s4a, risk, four.fixated);
+  const x = features(indicators, conduct, s4a, risk, four.fixated, n.text.length);
   const stalkingScore = probability(scorer.stalking, x);
   // s4A is stalking plus impact: its probability cannot exceed that of stalking.
   const s4aScore = Math.min(probability(scorer.s4a, x), stalkingScore);

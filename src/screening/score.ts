@@ -25,6 +25,7 @@ export const FEATURES = [
   'dispute', // a genuine dispute is described (context only: stalkers weaponise disputes)
   'ex_partner_course', // former partner AND a course of conduct: recorded as stalking by default (Home Office rule, DOMAIN §1.7)
   'pursuit_course', // a course of conduct AND a pursuit behaviour (contact, presence, monitoring, gifts, third parties, a breach, an allegation)
+  'log_length', // log(characters / 500): the same evidence means less in a long text, where more words match by chance
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export type FeatureVector = Record<FeatureName, number>;
@@ -76,6 +77,7 @@ export function features(
   s4a: S4aAssessment,
   risk: RiskAssessment,
   fixated: number,
+  chars: number,
 ): FeatureVector {
   const counted = indicators.filter(isCounted);
   const behaviours = counted.filter((i) => i.category === 'behaviour' && i.code !== 'G1');
@@ -102,6 +104,9 @@ export function features(
     // Repetition that attaches to violence or abuse within a household is common in family-abuse and
     // dispute accounts; repetition of pursuit (following, turning up, contact...) is what stalking is.
     pursuit_course: conduct.occasions_min >= 2 && behaviours.some((b) => PURSUIT_CODE.test(b.code)) ? 1 : 0,
+    // A long account (a forum post about a custody case, a history of family abuse) meets many
+    // behaviour words by chance; fitted on training data, its weight discounts evidence by length.
+    log_length: Math.log(Math.max(chars, 50) / 500),
   };
 }
 
