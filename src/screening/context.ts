@@ -63,7 +63,30 @@ export function quotedRegions(text: string): Range[] {
   return regions;
 }
 
-const wordsBetween = (text: string, from: number, to: number) => (to <= from ? 0 : (text.slice(from, to).match(/\S+/g) ?? []).length);
+/** White space as /\s/ sees it, by code unit. */
+const isSpaceCode = (c: number) =>
+  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+
+/**
+ * How many words (runs of non-space, as /\S+/ counts them) lie in text[from, to), in constant
+ * time from a prefix count of word starts made once per text. (Counting by slicing made a long
+ * text with few sentence breaks quadratic: every mention against every cue of its sentence.)
+ */
+export function wordCounter(text: string): (from: number, to: number) => number {
+  const starts = new Int32Array(text.length + 1);
+  let previousSpace = true;
+  for (let i = 0; i < text.length; i++) {
+    const space = isSpaceCode(text.charCodeAt(i));
+    starts[i + 1] = starts[i]! + (!space && previousSpace ? 1 : 0);
+    previousSpace = space;
+  }
+  return (from, to) => {
+    if (to <= from) return 0;
+    // Runs that start inside the range, plus one for a range that opens inside a run.
+    const opensInRun = !isSpaceCode(text.charCodeAt(from)) ? 1 : 0;
+    return starts[to]! - starts[from + 1]! + opensInRun;
+  };
+}
 
 /**
  * Context flags for each mention. A cue reaches a mention in its own sentence when it points
@@ -77,6 +100,7 @@ export function applyContext(
   toSpan: (start: number, end: number) => { start: number; end: number; text: string },
 ): ContextFlags[] {
   const quotes = quotedRegions(text);
+  const wordsBetween = wordCounter(text);
   const bySentence = new Map<number, CueHit[]>();
   for (const hit of cueHits) {
     const s = rangeIndexAt(sentences, hit.start);
@@ -114,7 +138,7 @@ export function applyContext(
       const allowed = hit.cue.direction === 'BIDIRECTIONAL' || (hit.cue.direction === 'FORWARD') === forward;
       if (!allowed) continue;
       const [from, to] = forward ? [hit.end, mention.start] : [mention.end, hit.start];
-      if (wordsBetween(text, from, to) > hit.cue.max_scope) continue;
+      if (wordsBetween(from, to) > hit.cue.max_scope) continue;
       const blocked = terminators.some(
         (t) => t.start >= from && t.end <= to && (!t.cue.terminates || t.cue.terminates.includes(hit.cue.category)),
       );

@@ -3,7 +3,7 @@
 // whole-record behaviours: what a flag does to the screening of a record.
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/rules/compile.ts';
-import { findCues, quotedRegions } from '../../src/screening/context.ts';
+import { findCues, quotedRegions, wordCounter } from '../../src/screening/context.ts';
 import { matchOwners } from '../../src/screening/match.ts';
 import { normaliserFor } from '../../src/screening/normalise.ts';
 import { analyse } from '../../src/screening/pipeline.ts';
@@ -152,5 +152,31 @@ describe('what context does to a record', () => {
     expect(found.length).toBeGreaterThan(0);
     expect(found.every((i) => i.context!.uncertain && counted(i))).toBe(true);
     expect(unsure.features.behaviour_weight).toBeLessThan(sure.features.behaviour_weight);
+  });
+});
+
+describe('word counting for cue scope', () => {
+  it('counts the words in any range as a scan of the slice would, without scanning', () => {
+    // Seeded texts of words, runs of spaces, line breaks and non-breaking spaces; every range.
+    let seed = 20261207;
+    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pieces = ['he', 'was', 'at', 'her', 'door,', 'again.', ' ', '  ', '\n', '\u00a0', "o'clock", '-'];
+    for (let t = 0; t < 20; t++) {
+      const text = Array.from({ length: 40 }, () => pieces[Math.floor(next() * pieces.length)]).join(next() < 0.5 ? ' ' : '');
+      const count = wordCounter(text);
+      for (let from = 0; from <= text.length; from++) {
+        for (let to = from; to <= text.length; to++) {
+          expect(count(from, to), `${JSON.stringify(text)} [${from}, ${to})`).toBe((text.slice(from, to).match(/\S+/g) ?? []).length);
+        }
+      }
+    }
+  });
+
+  it('in a long record with no sentence breaks, a cue reaches a mention near it and not one far from it', () => {
+    const filler = 'and then the bus came and went '.repeat(400); // about 12 KB, one sentence
+    const near = analyse({ id: 'long-near', text: `${filler} he did not follow me ${filler}` }, catalogue, scorer, thresholds);
+    expect(near.result.indicators.find((i) => i.code === 'C1')?.context?.negated).toBe(true);
+    const far = analyse({ id: 'long-far', text: `${filler} he did not say a word ${'and then the bus came '.repeat(20)} he followed me home ${filler}` }, catalogue, scorer, thresholds);
+    expect(far.result.indicators.find((i) => i.code === 'C1')?.context?.negated).toBe(false);
   });
 });
