@@ -68,6 +68,12 @@ export const conductSchema = z.object({
    * second occasion.
    */
   within_one_episode: z.boolean().default(false),
+  /**
+   * For an `episode` frame: how many sentences after its own the outing it tells of covers ("One
+   * evening a man followed me. He stared and made comments." is one outing; "he kept following me
+   * till I reached the station" frames its own sentence only).
+   */
+  covers: z.number().int().min(0).max(2).default(2),
   reason: z.string(),
   must_match: z.array(z.object({ text: z.string(), occasions: z.number().int() })).default([]),
   must_not_match: z.array(z.string()).default([]),

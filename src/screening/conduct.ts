@@ -54,12 +54,12 @@ export function courseOfConduct(
   // Persistence that may lie inside one outing ("he kept following me"), held apart until we know
   // whether the text tells of one outing only.
   const withinEpisode: EvidenceItem[] = [];
-  const episodeSentences: number[] = [];
+  const episodes: { sentence: number; covers: number }[] = [];
 
   for (const hit of counting) {
     const rule = hit.owner;
     if (rule.kind === 'episode') {
-      episodeSentences.push(rangeIndexAt(sentences, hit.start));
+      episodes.push({ sentence: rangeIndexAt(sentences, hit.start), covers: rule.covers });
       continue;
     }
     const sentence = rangeIndexAt(sentences, hit.start);
@@ -84,10 +84,10 @@ export function courseOfConduct(
   // A story of one outing ("one evening a man kept following me, staring and commenting") is one
   // occasion, however long it went on and however many kinds of behaviour it held, unless
   // something else in the text counts across days. Only when every behaviour is told within the
-  // outing (its sentence or the two after it): "he follows me home. The other day he waited at my
-  // gate" tells of more than the other day.
-  const inOuting = (s: number) => episodeSentences.some((e) => s >= e && s <= e + 2);
-  const singleOuting = episodeSentences.length > 0 && [...behaviourSentences].every(inOuting) && evidence.length === 0;
+  // outing (its sentence or the ones after it the frame covers): "he follows me home. The other day
+  // he waited at my gate" tells of more than the other day.
+  const inOuting = (s: number) => episodes.some((e) => s >= e.sentence && s <= e.sentence + e.covers);
+  const singleOuting = episodes.length > 0 && [...behaviourSentences].every(inOuting) && evidence.length === 0;
   if (!singleOuting) evidence.push(...withinEpisode);
 
   // Different kinds of behaviour told in different sentences are, at the least, two occasions.
