@@ -34,3 +34,24 @@ describe('pursuit_course', () => {
     expect(scorer.stalking.weights.pursuit_course ?? 0).toBeGreaterThan(0);
   });
 });
+
+describe('log_length', () => {
+  const scoreOf = (text: string) => analyse({ id: 'l', text }, catalogue, scorer, rulesThresholds(scorer)).result;
+  const evidence = 'Since we split he has turned up at my flat three times and keeps texting my sister.';
+  // Unrelated background of the kind a long advice post carries, with no behaviour in it.
+  const background = 'We bought the house in 2015 and the mortgage is in both names. The boiler needs replacing and the garden fence is down. ';
+
+  it('is the log of the text length over 500 characters, floored at 50 characters', () => {
+    expect(featuresOf('x'.repeat(500)).log_length).toBeCloseTo(0, 6);
+    expect(featuresOf('x'.repeat(5000)).log_length).toBeCloseTo(Math.log(10), 6);
+    expect(featuresOf('he followed me').log_length).toBeCloseTo(Math.log(50 / 500), 6);
+  });
+
+  it('gives the same evidence less weight in a long account than in a short one', () => {
+    const short = scoreOf(evidence);
+    const long = scoreOf(`${background.repeat(12)}${evidence}`);
+    expect(long.indicators.filter((i) => i.category === 'behaviour').map((i) => i.code).sort()).toEqual(short.indicators.filter((i) => i.category === 'behaviour').map((i) => i.code).sort());
+    expect(long.stalking_score).toBeLessThan(short.stalking_score);
+    expect(scorer.stalking.weights.log_length ?? 0).toBeLessThan(0);
+  });
+});
