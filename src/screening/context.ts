@@ -4,6 +4,7 @@
 import type { CompiledCue } from '../rules/compile.ts';
 import type { ContextFlags } from './types.ts';
 import type { Hit, Mention } from './match.ts';
+import { isSpace } from './normalise.ts';
 import { rangeIndexAt, type Range } from './sentences.ts';
 
 export interface CueHit {
@@ -63,10 +64,6 @@ export function quotedRegions(text: string): Range[] {
   return regions;
 }
 
-/** White space as /\s/ sees it, by code unit. */
-const isSpaceCode = (c: number) =>
-  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-
 /**
  * How many words (runs of non-space, as /\S+/ counts them) lie in text[from, to), in constant
  * time from a prefix count of word starts made once per text. (Counting by slicing made a long
@@ -76,14 +73,14 @@ export function wordCounter(text: string): (from: number, to: number) => number 
   const starts = new Int32Array(text.length + 1);
   let previousSpace = true;
   for (let i = 0; i < text.length; i++) {
-    const space = isSpaceCode(text.charCodeAt(i));
+    const space = isSpace(text.charCodeAt(i));
     starts[i + 1] = starts[i]! + (!space && previousSpace ? 1 : 0);
     previousSpace = space;
   }
   return (from, to) => {
     if (to <= from) return 0;
     // Runs that start inside the range, plus one for a range that opens inside a run.
-    const opensInRun = !isSpaceCode(text.charCodeAt(from)) ? 1 : 0;
+    const opensInRun = !isSpace(text.charCodeAt(from)) ? 1 : 0;
     return starts[to]! - starts[from + 1]! + opensInRun;
   };
 }
@@ -100,7 +97,9 @@ export function applyContext(
   toSpan: (start: number, end: number) => { start: number; end: number; text: string },
 ): ContextFlags[] {
   const quotes = quotedRegions(text);
-  const wordsBetween = wordCounter(text);
+  // Made only when a cue and a mention share a sentence (most records have none).
+  let counter: ReturnType<typeof wordCounter> | undefined;
+  const wordsBetween = (from: number, to: number) => (counter ??= wordCounter(text))(from, to);
   const bySentence = new Map<number, CueHit[]>();
   for (const hit of cueHits) {
     const s = rangeIndexAt(sentences, hit.start);
