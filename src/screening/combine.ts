@@ -21,6 +21,7 @@ export const COMBINED_FEATURES = [
   'rules_stalking',
   'rules_s4a',
   'rules_risk', // the rules' risk level: 2 high, 1 medium, 0 standard
+  'rules_course', // 1 when the rules find two or more occasions (a course of conduct), else 0
   'text_stalking',
   'text_s4a',
   'text_high_risk',
@@ -41,6 +42,13 @@ const headSchema = z.object({
    * a share makes explicit rule evidence harder to outvote on text unlike what the model saw.
    */
   rules_share: z.number().min(0).max(1).default(0),
+  /**
+   * The rules' say where they find a course of conduct (two or more occasions), if it differs from
+   * rules_share. Counting occasions is what the text models do worst on writing unlike theirs (they
+   * read one frightening outing as stalking and a terse "always following me" as nothing), and what
+   * the rules' conduct expressions do: where the rules have counted, they may be given more say.
+   */
+  rules_share_with_course: z.number().min(0).max(1).optional(),
 });
 const thresholdsSchema = z.object({ stalking: z.number().min(0).max(1), s4a: z.number().min(0).max(1), priority: z.number().min(0).max(1), high_risk: z.number().min(0).max(1) });
 export const combinedModelSchema = z
@@ -92,6 +100,7 @@ export function combinedFeatures(rules: ScreeningResult, text: TextReadings): Co
     rules_stalking: clampLogit(rules.stalking_score),
     rules_s4a: clampLogit(rules.s4a_score),
     rules_risk: rules.risk_level === 'high' ? 2 : rules.risk_level === 'medium' ? 1 : 0,
+    rules_course: rules.course_of_conduct.occasions_min >= 2 ? 1 : 0,
     ...(text.transformer
       ? { text_stalking: clip(text.transformer.logits.stalking), text_s4a: clip(text.transformer.logits.s4a), text_high_risk: clip(text.transformer.logits.high_risk) }
       : {}),
@@ -101,6 +110,11 @@ export function combinedFeatures(rules: ScreeningResult, text: TextReadings): Co
 
 /** The rules' log-odds a head shares its say with (combine.ts headSchema.rules_share). */
 const RULES_INPUT = { stalking: 'rules_stalking', s4a: 'rules_s4a' } as const;
+
+/** The rules' share of a head's say for this record: more where they find a course of conduct, if the head says so. */
+export function rulesShare(head: Pick<CombinedModel['stalking'], 'rules_share' | 'rules_share_with_course'>, x: CombinedFeatures): number {
+  return head.rules_share_with_course !== undefined && x.rules_course === 1 ? head.rules_share_with_course : head.rules_share;
+}
 
 /** A head's log-odds with `share` of the say given to the rules' own log-odds (scripts/fit-combined.ts uses it too). */
 export function withRulesShare(fitted: number, rulesLogit: number, share: number): number {
@@ -113,21 +127,22 @@ export function headLogit(head: CombinedModel['stalking'], features: readonly Co
     if (v === undefined) throw new Error(`the combining scorer needs ${f}, which no loaded model gave`);
     return z + head.weights[i]! * v;
   }, head.bias);
-  if (!task || head.rules_share === 0) return fitted;
-  return withRulesShare(fitted, x[RULES_INPUT[task]]!, head.rules_share);
+  const share = task ? rulesShare(head, x) : 0;
+  if (share === 0) return fitted;
+  return withRulesShare(fitted, x[RULES_INPUT[task!]]!, share);
 }
 
 /**
  * The record's clauses by what they added to a head's logit through the text models: each model's
  * clause contributions times that model's weight in the head, summed per clause.
  */
-export function weightedClauses(model: CombinedModel, head: 'stalking' | 's4a' | 'high_risk', text: TextReadings): ClauseContribution[] {
+export function weightedClauses(model: CombinedModel, head: 'stalking' | 's4a' | 'high_risk', text: TextReadings, x: CombinedFeatures = {}): ClauseContribution[] {
   const byStart = new Map<number, ClauseContribution>();
   const features = head === 'high_risk' ? model.high_risk.features : model.features;
   const add = (clauses: readonly ClauseContribution[] | undefined, feature: CombinedFeature) => {
     const i = features.indexOf(feature);
     if (!clauses || i < 0) return;
-    const w = model[head].weights[i]! * (1 - model[head].rules_share);
+    const w = model[head].weights[i]! * (1 - (head === 'high_risk' ? 0 : rulesShare(model[head], x)));
     for (const c of clauses) {
       const seen = byStart.get(c.span.start);
       byStart.set(c.span.start, { span: c.span, contribution: (seen?.contribution ?? 0) + w * c.contribution });
@@ -187,7 +202,7 @@ export function combine(
     stalkingScore = sigmoid(headLogit(model.stalking, model.features, x, 'stalking'));
     // s4A is stalking plus impact: its probability cannot exceed that of stalking.
     s4aScore = Math.min(sigmoid(headLogit(model.s4a, model.features, x, 's4a')), stalkingScore);
-    clauses = { stalking: weightedClauses(model, 'stalking', text), s4a: weightedClauses(model, 's4a', text) };
+    clauses = { stalking: weightedClauses(model, 'stalking', text, x), s4a: weightedClauses(model, 's4a', text, x) };
   }
   const stalking_flag = stalkingScore >= thresholds.stalking;
   const s4a_flag = s4aScore >= thresholds.s4a;

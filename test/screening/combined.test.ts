@@ -110,7 +110,7 @@ describe("the rules' share of a head", () => {
   });
   it('is what the default screener uses for stalking: with the whole say, the stalking score is the rules\' own', async () => {
     const model = loadCombinedModel();
-    const rulesOnly = { ...model, stalking: { ...model.stalking, rules_share: 1 } };
+    const rulesOnly = { ...model, stalking: { ...model.stalking, rules_share: 1, rules_share_with_course: 1 } };
     const core = await createCombinedCore({ scorer: loadScorer(), model: rulesOnly });
     const rules = await createScreener({ mode: 'rules' });
     try {
@@ -121,6 +121,42 @@ describe("the rules' share of a head", () => {
       expect(new Set(combined.map((c) => c.stalking_score)).size).toBeGreaterThan(3);
     } finally {
       await core.close?.();
+      await rules.close();
+    }
+  });
+  it('can be larger where the rules count a course of conduct (rules_share_with_course)', () => {
+    const withCourse = { ...head, rules_share_with_course: 0.75 };
+    const x = { rules_stalking: 3, text_stalking: -4 };
+    // two or more occasions counted: a quarter of the fitted -7.5 and three quarters of the rules' 3
+    expect(headLogit(withCourse, ['text_stalking'], { ...x, rules_course: 1 }, 'stalking')).toBeCloseTo(0.375, 10);
+    // none counted: the ordinary share
+    expect(headLogit(withCourse, ['text_stalking'], { ...x, rules_course: 0 }, 'stalking')).toBeCloseTo(-2.25, 10);
+    // a head without it keeps its one share either way
+    expect(headLogit(head, ['text_stalking'], { ...x, rules_course: 1 }, 'stalking')).toBeCloseTo(-2.25, 10);
+  });
+  it('follows the course of conduct the rules found on each record in the default screener', async () => {
+    const model = loadCombinedModel();
+    // the rules' whole say where they count a course of conduct, none elsewhere
+    const split = { ...model, stalking: { ...model.stalking, rules_share: 0, rules_share_with_course: 1 } };
+    const fittedOnly = { ...model, stalking: { ...model.stalking, rules_share: 0, rules_share_with_course: undefined } };
+    const [core, plain] = [await createCombinedCore({ scorer: loadScorer(), model: split }), await createCombinedCore({ scorer: loadScorer(), model: fittedOnly })];
+    const rules = await createScreener({ mode: 'rules' });
+    try {
+      const sample = records.slice(0, 40);
+      const [mixed, fitted, alone] = [await core.screenBatch(sample), await plain.screenBatch(sample), await Promise.all(sample.map((r) => rules.screen(r)))];
+      const clamp = (p: number) => Math.min(Math.max(p, 1e-4), 1 - 1e-4);
+      let course = 0;
+      mixed.forEach((m, i) => {
+        if (m.course_of_conduct.occasions_min >= 2) {
+          course++;
+          expect(m.stalking_score).toBeCloseTo(clamp(alone[i]!.stalking_score), 3);
+        } else expect(m.stalking_score).toBe(fitted[i]!.stalking_score);
+      });
+      expect(course).toBeGreaterThan(3);
+      expect(course).toBeLessThan(sample.length);
+    } finally {
+      await core.close();
+      await plain.close();
       await rules.close();
     }
   });

@@ -25,6 +25,9 @@ describe('normalise', () => {
     ['SEEN AT 2300HRS W/O CONSENT', 'seen at 2300 hrs without consent'],
     ['called 3x today, 60+ calls', 'called 3 times today, 60 calls'],
     ['DVPN ISSUED, NFA', 'domestic violence protection notice issued, no further action'],
+    // Caribbean and West African English as typed by the public
+    ['him follow mi to mi yard nuff nights', 'him follow me to me yard many nights'],
+    ['dem always wait fi mi', 'them always wait fi me'],
   ])('expands police abbreviations: %s', (input, expected) => {
     expect(normalise(input).text).toBe(expected);
   });
