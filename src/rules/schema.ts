@@ -108,7 +108,7 @@ export const catalogueFileSchema = z.object({
   context_tests: z.array(contextTestSchema).optional(),
   conduct: z.array(conductSchema).optional(),
   classifications: z.array(classificationSchema).optional(),
-  rewrites: z.array(z.object({ match: z.string(), to: z.string(), not_before: z.string().optional() })).optional(),
+  rewrites: z.array(z.object({ match: z.string(), to: z.string(), not_before: z.string().optional(), only_before: z.string().optional() })).optional(),
   spellings: z.record(z.string(), z.string()).optional(),
   exemplars: z.array(exemplarSchema).optional(),
 });

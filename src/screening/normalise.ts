@@ -12,6 +12,8 @@ export interface Rewrite {
   to: string;
   /** Skip the rewrite when the following text matches this (e.g. "ip" before "address"). */
   not_before?: string;
+  /** Rewrite only when the following text matches this ("o/s" is "outside" before a place, not in "o/s rear tyre"). */
+  only_before?: string;
 }
 
 export interface NormaliserData {
@@ -100,6 +102,7 @@ export function createNormaliser(data: NormaliserData): (text: string) => Normal
     re: new RegExp(`^(?:${r.match})$`),
     to: r.to,
     notBefore: r.not_before ? new RegExp(`^\\s*(?:${r.not_before})`) : null,
+    onlyBefore: r.only_before ? new RegExp(`^\\s*(?:${r.only_before})`) : null,
   }));
   // Most words need no rewrite: one combined test first, the individual rules only on a hit.
   const anyRewrite = new RegExp(`^(?:${data.rewrites.map((r) => `(?:${r.match})`).join('|') || '(?!)'})$`);
@@ -208,7 +211,7 @@ export function createNormaliser(data: NormaliserData): (text: string) => Normal
   };
 }
 
-type CompiledRewrite = { re: RegExp; to: string; notBefore: RegExp | null };
+type CompiledRewrite = { re: RegExp; to: string; notBefore: RegExp | null; onlyBefore: RegExp | null };
 
 function rewriteToken(
   token: string,
@@ -220,7 +223,7 @@ function rewriteToken(
 ): string | null {
   if (anyRewrite.test(token)) {
     for (const r of rewrites) {
-      if (r.re.test(token) && !(r.notBefore && r.notBefore.test(following))) return token.replace(r.re, r.to);
+      if (r.re.test(token) && !(r.notBefore && r.notBefore.test(following)) && !(r.onlyBefore && !r.onlyBefore.test(following))) return token.replace(r.re, r.to);
     }
   }
   const spelled = spellings.get(token);

@@ -27,7 +27,12 @@ describe('normalise', () => {
     ['DVPN ISSUED, NFA', 'domestic violence protection notice issued, no further action'],
     // Caribbean and West African English as typed by the public
     ['him follow mi to mi yard nuff nights', 'him follow me to me yard many nights'],
-    ['dem always wait fi mi', 'them always wait fi me'],
+    ['he always wait fi mi', 'he always wait fi me'],
+    ['SUSP SAT IN CAR O/S IP ADDRESS', 'suspect sat in car outside ip address'],
+    ['SEEN O/S HER FLAT', 'seen outside her flat'],
+    ['O/S REAR TYRE SLASHED, UNITS O/S 2210', 'o/s rear tyre slashed, units o/s 2210'],
+    ['9 ACCTS IN 2 WKS FROM UNK NO', '9 accounts in 2 weeks from unknown no'],
+    ['IP MOVED TO NEW ACC', 'victim moved to new acc'],
   ])('expands police abbreviations: %s', (input, expected) => {
     expect(normalise(input).text).toBe(expected);
   });
