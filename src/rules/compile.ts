@@ -46,6 +46,8 @@ export interface Catalogue {
   context: CompiledCue[];
   contextTests: { text: string; code: string; expect: Record<string, boolean>; source: string }[];
   conduct: CompiledConduct[];
+  /** Behaviour codes that do not count as another kind of behaviour towards a course of conduct (conduct.yaml). */
+  kindsNotCounted: Set<string>;
   classifications: CompiledClassification[];
   rewrites: Rewrite[];
   spellings: Record<string, string>;
@@ -198,6 +200,7 @@ export function loadCatalogue(dir: string = DEFAULT_CATALOGUE_DIR): Catalogue {
   const rewrites: Rewrite[] = [];
   const spellings: Record<string, string> = {};
   const exemplars: Catalogue['exemplars'] = [];
+  const kindsNotCounted = new Set<string>();
 
   for (const { file, data } of parsed) {
     const compileAll = (id: string, patterns: string[]) =>
@@ -229,6 +232,7 @@ export function loadCatalogue(dir: string = DEFAULT_CATALOGUE_DIR): Catalogue {
     }
     for (const t of data.context_tests ?? []) contextTests.push({ ...t, source: file });
     rewrites.push(...(data.rewrites ?? []));
+    for (const code of data.kinds_not_counted ?? []) kindsNotCounted.add(code);
     Object.assign(spellings, data.spellings ?? {});
     for (const e of data.exemplars ?? []) exemplars.push({ ...e, source: file });
   }
@@ -250,6 +254,7 @@ export function loadCatalogue(dir: string = DEFAULT_CATALOGUE_DIR): Catalogue {
     context,
     contextTests,
     conduct,
+    kindsNotCounted,
     classifications,
     rewrites,
     spellings,

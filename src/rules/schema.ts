@@ -107,6 +107,8 @@ export const catalogueFileSchema = z.object({
   context: z.array(contextCueSchema).optional(),
   context_tests: z.array(contextTestSchema).optional(),
   conduct: z.array(conductSchema).optional(),
+  /** Behaviour codes that never count as a second kind of behaviour (conduct.ts). */
+  kinds_not_counted: z.array(z.string().regex(/^[A-Z]\d$/)).optional(),
   classifications: z.array(classificationSchema).optional(),
   rewrites: z.array(z.object({ match: z.string(), to: z.string(), not_before: z.string().optional(), only_before: z.string().optional() })).optional(),
   spellings: z.record(z.string(), z.string()).optional(),

@@ -43,6 +43,7 @@ export function courseOfConduct(
   counting: Hit<CompiledConduct>[],
   behaviours: CountedMention[],
   toSpan: (start: number, end: number) => Span,
+  kindsNotCounted: ReadonlySet<string> = new Set(),
 ): { course: CourseOfConduct; repeatedSentences: Set<number> } {
   const evidence: EvidenceItem[] = [];
   /** Sentences whose own wording says the behaviour recurred (used for fear "every time"). */
@@ -87,17 +88,23 @@ export function courseOfConduct(
   // outing (its sentence or the ones after it the frame covers): "he follows me home. The other day
   // he waited at my gate" tells of more than the other day.
   const inOuting = (s: number) => episodes.some((e) => s >= e.sentence && s <= e.sentence + e.covers);
-  const singleOuting = episodes.length > 0 && [...behaviourSentences].every(inOuting) && evidence.length === 0;
+  // Abuse or an assault told after the outing ("He then pushed me") is part of it: where other kinds
+  // are told, only their sentences must lie within the outing.
+  const kindSentences = new Set(behaviours.filter((b) => !kindsNotCounted.has(b.code)).map((b) => rangeIndexAt(sentences, b.start)));
+  const framed = kindSentences.size > 0 ? kindSentences : behaviourSentences;
+  const singleOuting = episodes.length > 0 && [...framed].every(inOuting) && evidence.length === 0;
   if (!singleOuting) evidence.push(...withinEpisode);
 
-  // Different kinds of behaviour told in different sentences are, at the least, two occasions.
+  // Different kinds of behaviour told in different sentences are, at the least, two occasions; but
+  // not the kinds that come with one incident as often as not (conduct.yaml kinds_not_counted).
   const codesBySentence = new Map<string, Set<number>>();
   for (const b of behaviours) {
+    if (kindsNotCounted.has(b.code)) continue;
     const set = codesBySentence.get(b.code) ?? new Set<number>();
     set.add(rangeIndexAt(sentences, b.start));
     codesBySentence.set(b.code, set);
   }
-  if (!singleOuting && codesBySentence.size >= 2 && behaviourSentences.size >= 2) {
+  if (!singleOuting && codesBySentence.size >= 2 && kindSentences.size >= 2) {
     const firstOfEach = [...codesBySentence.keys()].map((code) => behaviours.find((b) => b.code === code)!);
     for (const b of firstOfEach.slice(0, 4)) {
       evidence.push({ reason: `several kinds of stalking behaviour (${[...codesBySentence.keys()].join(', ')})`, span: toSpan(b.start, b.end), occasions: 2 });

@@ -179,7 +179,7 @@ export function assessEvidence(catalogue: Catalogue, codes: Map<string, Semantic
   const counted = indicators
     .filter((i) => i.category === 'behaviour' && i.code !== 'G1' && i.context && !i.context.negated && !i.context.hypothetical && !i.context.other_experiencer && !i.context.counter_allegation)
     .map((i) => ({ code: i.code, ...range.get(i)! }));
-  const { course, repeatedSentences } = courseOfConduct(doc.n.text, doc.sentences, matchOwners(catalogue.conduct, doc.n.text), counted, toSpan);
+  const { course, repeatedSentences } = courseOfConduct(doc.n.text, doc.sentences, matchOwners(catalogue.conduct, doc.n.text), counted, toSpan, catalogue.kindsNotCounted);
   const fourOf = (i: Indicator) => (i.rule_id ? ruleById.get(i.rule_id)?.four : codes.get(i.code)?.four) ?? [];
   const severityOf = (i: Indicator) => (i.rule_id ? ruleById.get(i.rule_id)?.severity : codes.get(i.code)?.severity);
   const four = fourScores(indicators, fourOf, course.occasions_min);

@@ -59,7 +59,7 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
     .filter(({ ind }) => ind.category === 'behaviour' && ind.code !== 'G1' && ind.context && !ind.context.negated && !ind.context.hypothetical && !ind.context.other_experiencer && !ind.context.counter_allegation)
     .map(({ m, ind }) => ({ code: ind.code, start: m.start, end: m.end }));
   // repeatedSentences: where a statement carries its own repetition ("terrified every time he turns up").
-  const { course: conduct, repeatedSentences } = courseOfConduct(n.text, sentences, hits.conduct, countedBehaviours, toSpan);
+  const { course: conduct, repeatedSentences } = courseOfConduct(n.text, sentences, hits.conduct, countedBehaviours, toSpan, catalogue.kindsNotCounted);
   const four = fourScores(indicators, (i) => ruleOf.get(i)?.four ?? [], conduct.occasions_min);
   const s4a = assessS4a(indicators, sentences, (i) => startOf.get(i) ?? 0, conduct.occasions_min, repeatedSentences);
   const risk = assessRisk(indicators, (i) => ruleOf.get(i)?.severity);
