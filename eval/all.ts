@@ -5,8 +5,11 @@
 // The real-text set is skipped with a message when the real posts are not on this machine.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { padded } from '../datasets/padding.ts';
+import { labelledRecordSchema } from '../datasets/schema.ts';
 import { run } from '../src/cli/eval.ts';
 import { num, pct } from './format.ts';
 import { writeModelCard } from './model-card.ts';
@@ -18,6 +21,8 @@ export interface EvalSet {
   /** What the figures on this set may be used for. */
   role: string;
   floors?: string;
+  /** Built before the run: every record of this labelled set made long (datasets/padding.ts). */
+  longFrom?: string;
 }
 
 /** The model card is written from the blind test split's metrics and the summary of every set. */
@@ -28,6 +33,12 @@ export const SETS: EvalSet[] = [
   { name: 'real-posts-dev', dataset: 'datasets/real-posts/labels.jsonl', role: 'development: real public posts (thresholds may be studied here, weights never fitted)' },
   { name: 'gold-test', dataset: 'datasets/gold/test.jsonl', role: 'test: the independent gold set', floors: 'eval/floors.json' },
   { name: 'blind-dev', dataset: 'datasets/blind/dev.jsonl', role: 'development: the combining scorer and thresholds were fitted here' },
+  {
+    name: 'blind-dev-long',
+    dataset: path.join(tmpdir(), 'stalking-screener-blind-dev-long.jsonl'),
+    longFrom: 'datasets/blind/dev.jsonl',
+    role: 'development: every blind dev record joined with 3-6 routine records of the split (about four times as long; datasets/padding.ts), as a log with many updates or a long statement is; the combining scorer was fitted with these copies too',
+  },
   { name: 'synthetic', dataset: 'datasets/synthetic/dev.jsonl', role: 'training data of the text models: in-sample, never a claim' },
 ];
 
@@ -44,6 +55,10 @@ export async function evaluateAll(outRoot: string, resamples?: number): Promise<
   const failed: string[] = [];
   const skipped: string[] = [];
   for (const set of SETS) {
+    if (set.longFrom && existsSync(set.longFrom)) {
+      const records = (await readFile(set.longFrom, 'utf8')).split('\n').filter(Boolean).map((l) => labelledRecordSchema.parse(JSON.parse(l)));
+      await writeFile(set.dataset, padded(records).map((r) => JSON.stringify(r)).join('\n') + '\n');
+    }
     if (!existsSync(set.dataset)) {
       skipped.push(`${set.name}: ${set.dataset} is missing`);
       continue;
@@ -128,7 +143,7 @@ export function summaryMarkdown(rows: Row[], details: Detail[], skipped: string[
     lines.push(`| ${d.set} | ${band} | ${risk} | ${GROUPS.map((g) => (d.groups[g] ? `${pct(d.groups[g].recall)} (${d.groups[g].positives})` : '')).join(' | ')} |`);
   }
   lines.push('');
-  lines.push('## Sets', '', ...SETS.map((s) => `- **${s.name}** (\`${s.dataset}\`): ${s.role}`), '');
+  lines.push('## Sets', '', ...SETS.map((s) => `- **${s.name}** (\`${s.longFrom ? `${s.longFrom}, made long` : s.dataset}\`): ${s.role}`), '');
   if (skipped.length) lines.push('Skipped in this run:', '', ...skipped.map((s) => `- ${s}`), '');
   return `${lines.join('\n')}\n`;
 }

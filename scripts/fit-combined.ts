@@ -34,6 +34,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { labelledRecordSchema, type LabelledRecord } from '../datasets/schema.ts';
+import { padded } from '../datasets/padding.ts';
 import { loadRealPosts } from '../datasets/real-posts.ts';
 import { unlabelled } from '../eval/harness.ts';
 import { averagePrecision, confusionAt, precision, thresholdForRecall } from '../eval/metrics.ts';
@@ -45,6 +46,7 @@ import { loadNgramModel, loadTextEncoder, type TextScore } from '../src/screenin
 
 const ROOT = join(import.meta.dirname, '..');
 export const DEV_SETS = ['datasets/blind/dev.jsonl', 'datasets/gold/dev.jsonl'];
+const LONG_SET = 'datasets/blind/dev.jsonl, each record joined with 3-6 routine records (datasets/padding.ts)';
 
 const { values } = parseArgs({
   options: {
@@ -112,13 +114,15 @@ const FORMS: { name: string; form: Form }[] = [
   { name: ', rules share 0.5 (0.75 with a course of conduct)', form: { share: 0.5, withCourse: 0.75 } },
 ];
 
+/** Each record's fold: a long copy sits in the fold of the record it was made from (set in main). */
+let foldOf: (i: number) => number = (i) => i;
 /** Out-of-fold probabilities: each record scored by a model fitted without its fold. */
 function outOfFold(rows: Row[], folds = 5): number[] {
   const out = new Array<number>(rows.length);
   for (let f = 0; f < folds; f++) {
-    const model = fit(rows.filter((_, i) => i % folds !== f));
+    const model = fit(rows.filter((_, i) => foldOf(i) % folds !== f));
     rows.forEach((r, i) => {
-      if (i % folds === f) out[i] = prob(model, r.x);
+      if (foldOf(i) % folds === f) out[i] = prob(model, r.x);
     });
   }
   return out;
@@ -172,6 +176,15 @@ async function main() {
   const ngram = await loadNgramModel();
 
   const records: { set: string; r: LabelledRecord }[] = DEV_SETS.flatMap((set) => read(set).map((r) => ({ set, r })));
+  // Long copies of the blind dev records (datasets/padding.ts), so that neither the heads nor the
+  // thresholds learn that a long record is less likely stalking; each in its original's fold.
+  const originals = records.length;
+  const blindDev = records.map((rec, i) => ({ ...rec, i })).filter((rec) => rec.set === DEV_SETS[0]);
+  const long = padded(blindDev.map((rec) => rec.r));
+  long.forEach((r) => records.push({ set: LONG_SET, r }));
+  foldOf = (i) => (i < originals ? i : blindDev[i - originals]!.i);
+  // The long copies fit the heads; inputs, forms and thresholds are chosen on the records as written.
+  const written = <T>(a: T[]) => a.slice(0, originals);
   const texts = records.map(({ r }) => r.text);
   const [enc, ng] = await Promise.all([encoder.score(texts), ngram.score(texts)]);
   const x: CombinedFeatures[] = records.map(({ r }, i) => combinedFeatures(analyse(unlabelled(r), catalogue, scorer, rulesThresholds).result, { transformer: enc[i]!, ngram: ng[i]! }));
@@ -205,15 +218,16 @@ async function main() {
     for (const { name: formName, form } of FORMS) {
       const name = `${inputs}${formName}`;
       candidates[name] = { features, form, head, oof: oofInputs };
-      const p = oofInputs.map((q, i) => shared(q, x[i]!, form));
-      const atTarget = thresholdForRecall(p, y.stalking, target.stalking);
-      comparison[name] = { threshold_at_recall_target: atTarget, ...figures(p, y.stalking, atTarget) };
+      const p = written(oofInputs.map((q, i) => shared(q, x[i]!, form)));
+      const yw = written(y.stalking);
+      const atTarget = thresholdForRecall(p, yw, target.stalking);
+      comparison[name] = { threshold_at_recall_target: atTarget, ...figures(p, yw, atTarget) };
       if (realX.length) {
         const rp = realX.map((f) => shared(prob(head, vec(features)(f)), f, form));
-        const t = flagThreshold({ p, y: y.stalking }, { p: rp, y: realY });
+        const t = flagThreshold({ p, y: yw }, { p: rp, y: realY });
         Object.assign(comparison[name]!, {
           threshold: t,
-          written_dev_at_threshold: figures(p, y.stalking, t),
+          written_dev_at_threshold: figures(p, yw, t),
           real_text_ap: Math.round(averagePrecision(rp, realY) * 1000) / 1000,
           real_text: figures(rp, realY, t),
           real_text_f2: Math.round(f2At({ p: rp, y: realY }, t) * 1000) / 1000,
@@ -250,11 +264,11 @@ async function main() {
   oof.s4a = oof.s4a.map((p, i) => Math.min(p, oof.stalking[i]!));
   const realScores = realX.length ? { p: realX.map((f) => shared(prob(heads.stalking, v(f)), f, best.form)), y: realY } : null;
   const thresholds = {
-    stalking: flagThreshold({ p: oof.stalking, y: y.stalking }, realScores),
-    s4a: thresholdForRecall(oof.s4a, y.s4a, target.s4a),
+    stalking: flagThreshold({ p: written(oof.stalking), y: written(y.stalking) }, realScores),
+    s4a: thresholdForRecall(written(oof.s4a), written(y.s4a), target.s4a),
     priority: 0,
   };
-  thresholds.priority = thresholdForPrecision(oof.stalking, y.stalking, target.priority, thresholds.stalking);
+  thresholds.priority = thresholdForPrecision(written(oof.stalking), written(y.stalking), target.priority, thresholds.stalking);
 
   // High risk: graded high when the rules' markers say so or the high-risk head does. Its threshold
   // is the highest at which the two together reach the recall target on the records labelled high.
@@ -264,9 +278,9 @@ async function main() {
   const rulesHigh = x.map((f) => f.rules_risk === 2);
   const riskHead = fit(x.map((f, i) => ({ x: vec(riskFeatures)(f), y: yRisk[i]! })));
   const riskOof = outOfFold(x.map((f, i) => ({ x: vec(riskFeatures)(f), y: yRisk[i]! })));
-  const missedByRules = riskOof.filter((_, i) => yRisk[i] && !rulesHigh[i]).sort((a, b) => b - a);
-  const caughtByRules = yRisk.filter((yy, i) => yy && rulesHigh[i]).length;
-  const positivesRisk = yRisk.filter(Boolean).length;
+  const missedByRules = written(riskOof).filter((_, i) => yRisk[i] && !rulesHigh[i]).sort((a, b) => b - a);
+  const caughtByRules = written(yRisk).filter((yy, i) => yy && rulesHigh[i]).length;
+  const positivesRisk = written(yRisk).filter(Boolean).length;
   const needed = Math.max(0, Math.ceil(target.highRisk * positivesRisk) - caughtByRules);
   const highRiskThreshold = needed === 0 ? 1 : Math.floor(missedByRules[Math.min(needed, missedByRules.length) - 1]! * 10000) / 10000;
   const graded = riskOof.map((p, i) => rulesHigh[i] || p >= highRiskThreshold);
@@ -274,16 +288,16 @@ async function main() {
   const alone = (scores: TextScore[]) => {
     const ps = scores.map((s) => s.stalking);
     const p4 = scores.map((s, i) => Math.min(s.s4a, ps[i]!));
-    return { stalking: thresholdForRecall(ps, y.stalking, target.stalking), s4a: thresholdForRecall(p4, y.s4a, target.s4a) };
+    return { stalking: thresholdForRecall(written(ps), written(y.stalking), target.stalking), s4a: thresholdForRecall(written(p4), written(y.s4a), target.s4a) };
   };
   const textOnly = { transformer: alone(enc), ngram: alone(ng) };
 
   const development: Record<string, unknown> = {};
-  for (const set of DEV_SETS) {
+  for (const set of [...DEV_SETS, LONG_SET]) {
     const idx = records.map((rec, i) => (rec.set === set ? i : -1)).filter((i) => i >= 0);
     const pick = <T>(a: T[]) => idx.map((i) => a[i]!);
     development[set] = {
-      note: 'out-of-fold (5 folds over both dev sets) at the chosen thresholds',
+      note: 'out-of-fold (5 folds over both dev sets and the long copies, each copy in its original\'s fold) at the chosen thresholds',
       stalking: figures(pick(oof.stalking), pick(y.stalking), thresholds.stalking),
       stalking_priority: figures(pick(oof.stalking), pick(y.stalking), thresholds.priority),
       s4a: figures(pick(oof.s4a), pick(y.s4a), thresholds.s4a),
@@ -296,7 +310,7 @@ async function main() {
 
   const model: CombinedModel = {
     id: `combined-${new Date().toISOString().slice(0, 10)}-${createHash('sha256').update(JSON.stringify(heads)).digest('hex').slice(0, 8)}`,
-    fitted_on: DEV_SETS.map((s) => `${s} (sha256 ${sha256(s).slice(0, 12)})`),
+    fitted_on: [...DEV_SETS.map((s) => `${s} (sha256 ${sha256(s).slice(0, 12)})`), LONG_SET],
     features,
     text_models: {
       ...([...features, ...riskFeatures].some((f) => f.startsWith('text_')) ? { transformer: { id: encoder.id, version: encoder.version } } : {}),

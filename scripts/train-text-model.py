@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Trains the project's own text models at BUILD time (never at run time, never in the README's commands).
 
-    /usr/bin/python3 scripts/train-text-model.py [--seed 20261207] [--epochs 3] [--synthetic-weight 0]
+    /usr/bin/python3 scripts/train-text-model.py [--seed 20261207] [--epochs 3] [--synthetic-weight 0] [--pad-share 0.5]
 
 Needs Debian's python3-torch (1.13) and python3-onnx; run it with /usr/bin/python3, not a pyenv build.
 
@@ -28,6 +28,14 @@ generator's habits. The recipe was chosen partly on that real-text figure (model
 the dev or test splits of any set, never the real posts as training data (their licences forbid
 shipped weights fitted on them; their AP is reported after each epoch). Development figures come from
 datasets/blind/dev.jsonl and datasets/gold/dev.jsonl.
+
+Length: the written training records run 50-160 words, real narratives to thousands. Each epoch a
+further half of the training records (--pad-share) is seen again joined with 1-4 of the training
+split's routine records (theft, collisions, noise: no stalking, s4A or risk conduct), keeping its own
+labels, so that unrelated text does not count against what a record says. Measured on the blind dev
+split padded with its own routine records (about four times as long; reported as
+blind_padded_dev_ap): AP 0.870 without, 0.949 with (same seed, 3 epochs), the plain dev splits the
+same or better (0.981 -> 0.983 blind, 0.991 -> 0.990 gold), the real posts 0.281 -> 0.298.
 """
 import argparse, hashlib, json, math, os, random, re, sys, time
 import numpy as np
@@ -317,6 +325,24 @@ def collate(examples, idx, rng=None, word_dropout=0.0):
     return torch.from_numpy(ids), torch.from_numpy(grams), torch.from_numpy(mask), torch.from_numpy(owners)
 
 
+def padded_examples(examples, routine, share, rng, lo=1, hi=4):
+    """Length augmentation: a `share` of the examples again, each joined (before, after or around it)
+    with lo..hi routine records that are not it. Real narratives are often far longer than the
+    written training records, and a stalking account inside a long, mostly unrelated text is still
+    stalking: without this the model's summed term reads every unrelated word as a little evidence
+    against, and long texts score low whatever they say."""
+    out = []
+    if share <= 0 or not routine:
+        return out
+    for e in examples:
+        if rng.random() >= share:
+            continue
+        parts = [e] + [rng.choice(routine) for _ in range(rng.randint(lo, hi))]
+        rng.shuffle(parts)
+        out.append({**e, 'ids': [t for p in parts for t in p['ids']], 'grams': [g for p in parts for g in p['grams']]})
+    return out
+
+
 def predict(model, examples):
     model.eval()
     out = np.zeros((len(examples), TASKS), dtype=np.float32)
@@ -417,6 +443,8 @@ def main():
     ap.add_argument('--weight-decay', type=float, default=0.01)
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--dev-only', action='store_true', help='train and report development figures; write nothing')
+    ap.add_argument('--pad-share', type=float, default=0.5,
+                    help='share of training records also seen padded with unrelated routine records (length augmentation)')
     ap.add_argument('--dim', type=int, default=48)
     ap.add_argument('--layers', type=int, default=2)
     ap.add_argument('--ff', type=int, default=96)
@@ -443,31 +471,44 @@ def main():
         return {'ids': ids, 'grams': grams, 'feats': ngram_features(forms), 'labels': labels, 'y': labels[0], 'w': w}
 
     train = [example(r, w) for r, w, _ in train_records]
+    # Routine records (theft, collisions, noise...: scenario "negative:*") carry no stalking, s4A or
+    # high-risk conduct, so a record with some of them joined to it keeps its own labels.
+    routine = [e for e, (r, _, _) in zip(train, train_records) if str(r.get('scenario', '')).startswith('negative:')]
     dev = {p: [example(r, 1.0) for r in rs] for p, rs in dev_records.items()}
     # Reported beside the dev splits after each epoch; never trained on. The shipped recipe (synthetic
     # weight 0, 3 epochs) was chosen among three runs partly on this figure (models/README.md).
     real = [example(r, 1.0) for r in real_posts()]
+    # Length robustness, on development data: every blind-dev record again, joined with 3-6 of the
+    # dev split's own routine records (about four times as long). Reported, not trained on.
+    blind_dev = dev.get('datasets/blind/dev.jsonl', [])
+    dev_routine = [e for e, r in zip(blind_dev, dev_records.get('datasets/blind/dev.jsonl', [])) if str(r.get('scenario', '')).startswith('negative:')]
+    padded_dev = padded_examples(blind_dev, dev_routine, 1.0, random.Random(7), lo=3, hi=6)
 
     model = Encoder(glove, d=args.dim, layers=args.layers, ff=args.ff, drop=args.dropout)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
-    steps = args.epochs * math.ceil(len(train) / 32)
+    # Each epoch's padded copies are drawn up front, so the one-cycle schedule knows its length.
+    epochs_seen = [train + padded_examples(train, routine, args.pad_share, rng) for _ in range(args.epochs)]
+    steps = sum(math.ceil(len(seen) / 32) for seen in epochs_seen)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
     history = []
     for epoch in range(args.epochs):
         model.train(); t0 = time.time(); total = 0.0
-        for idx in batches(train, 32, rng):
-            ids, grams, mask, owners = collate(train, idx, rng, word_dropout=args.word_dropout)
+        seen = epochs_seen[epoch]
+        for idx in batches(seen, 32, rng):
+            ids, grams, mask, owners = collate(seen, idx, rng, word_dropout=args.word_dropout)
             z = pooled(model(ids, grams, mask), mask, owners, len(idx), model.bias)
-            y = torch.tensor([train[i]['labels'] for i in idx])
-            w = torch.tensor([train[i]['w'] for i in idx]).unsqueeze(1)
+            y = torch.tensor([seen[i]['labels'] for i in idx])
+            w = torch.tensor([seen[i]['w'] for i in idx]).unsqueeze(1)
             loss = (F.binary_cross_entropy_with_logits(z, y, reduction='none') * w * torch.tensor(TASK_WEIGHTS)).sum() / w.sum()
             opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(params, 1.0); opt.step(); sched.step()
             total += float(loss) * len(idx)
-        row = {'epoch': epoch + 1, 'loss': round(total / len(train), 4), 'seconds': round(time.time() - t0, 1)}
+        row = {'epoch': epoch + 1, 'loss': round(total / len(seen), 4), 'seconds': round(time.time() - t0, 1)}
         for p, exs in dev.items():
             z = predict(model, exs)
             row[os.path.basename(os.path.dirname(p)) + '_dev_ap'] = round(average_precision(z[:, 0], [e['y'] for e in exs]), 4)
+        if padded_dev:
+            row['blind_padded_dev_ap'] = round(average_precision(predict(model, padded_dev)[:, 0], [e['y'] for e in padded_dev]), 4)
         if real:
             row['real_posts_ap'] = round(average_precision(predict(model, real)[:, 0], [e['y'] for e in real]), 4)
         history.append(row); print(json.dumps(row), flush=True)
@@ -560,7 +601,7 @@ def main():
     data = [{'path': p, 'weight': w, 'records': sum(1 for _, _, q in train_records if q == p), 'sha256': sha256_file(os.path.join(ROOT, p))}
             for p, w in train_files if os.path.exists(os.path.join(ROOT, p))]
     recipe = {'seed': args.seed, 'epochs': args.epochs, 'dim': args.dim, 'layers': args.layers, 'heads': 4, 'ff': args.ff, 'dropout': args.dropout,
-              'word_dropout': args.word_dropout, 'weight_decay': args.weight_decay, 'lr': args.lr, 'synthetic_weight': args.synthetic_weight, 'window': WINDOW, 'max_tokens': MAX_TOKENS, 'pool': 'attention+sum', 'pool_bias': [round(float(x), 6) for x in model.bias.detach()], 'grams': GRAMS, 'buckets': BUCKETS, 'left_to_rules': LEFT_TO_RULES, 'optimiser': 'AdamW one-cycle, batch 32',
+              'word_dropout': args.word_dropout, 'weight_decay': args.weight_decay, 'lr': args.lr, 'synthetic_weight': args.synthetic_weight, 'pad_share': args.pad_share, 'window': WINDOW, 'max_tokens': MAX_TOKENS, 'pool': 'attention+sum', 'pool_bias': [round(float(x), 6) for x in model.bias.detach()], 'grams': GRAMS, 'buckets': BUCKETS, 'left_to_rules': LEFT_TO_RULES, 'optimiser': 'AdamW one-cycle, batch 32',
               'tasks': TASK_NAMES, 'loss': 'BCE stalking + 0.5 BCE s4A + 0.5 BCE high risk, weighted by source', 'torch': torch.__version__}
     common = {'created_by': 'scripts/train-text-model.py', 'trained_on': data, 'development': figures, 'history': history}
     manifest = {'id': 'text-encoder', 'version': hashlib.sha256(open(onnx_path, 'rb').read()).hexdigest()[:12], **common,
