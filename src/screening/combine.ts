@@ -21,7 +21,7 @@ export const COMBINED_FEATURES = [
   'rules_stalking',
   'rules_s4a',
   'rules_risk', // the rules' risk level: 2 high, 1 medium, 0 standard
-  'rules_course', // 1 when the rules find two or more occasions (a course of conduct), else 0
+  'rules_course', // 1 when the rules find two or more occasions (a course of conduct) or a stalking allegation, else 0
   'text_stalking',
   'text_s4a',
   'text_high_risk',
@@ -95,12 +95,20 @@ export interface TextReadings {
 
 const clip = (z: number) => Math.max(-12, Math.min(12, z));
 
+/**
+ * A stalking allegation the rules count (not negated, hypothetical, someone else's or the suspect's):
+ * stalking is a course of conduct by definition (DOMAIN 1.2), and the text models never read the
+ * word (text-tokens.ts LEFT_TO_RULES), so where it is the evidence they cannot weigh it.
+ */
+const allegesStalking = (i: ScreeningResult['indicators'][number]) =>
+  i.rule_id === 'P1.stalking-allegation' && !!i.context && !i.context.negated && !i.context.hypothetical && !i.context.other_experiencer && !i.context.counter_allegation;
+
 export function combinedFeatures(rules: ScreeningResult, text: TextReadings): CombinedFeatures {
   return {
     rules_stalking: clampLogit(rules.stalking_score),
     rules_s4a: clampLogit(rules.s4a_score),
     rules_risk: rules.risk_level === 'high' ? 2 : rules.risk_level === 'medium' ? 1 : 0,
-    rules_course: rules.course_of_conduct.occasions_min >= 2 ? 1 : 0,
+    rules_course: rules.course_of_conduct.occasions_min >= 2 || rules.indicators.some(allegesStalking) ? 1 : 0,
     ...(text.transformer
       ? { text_stalking: clip(text.transformer.logits.stalking), text_s4a: clip(text.transformer.logits.s4a), text_high_risk: clip(text.transformer.logits.high_risk) }
       : {}),

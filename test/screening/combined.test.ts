@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelledRecordSchema } from '../../datasets/schema.ts';
-import { combinedModelSchema, headLogit, loadCombinedModel } from '../../src/screening/combine.ts';
+import { combinedFeatures, combinedModelSchema, headLogit, loadCombinedModel } from '../../src/screening/combine.ts';
 import { createCombinedCore } from '../../src/screening/combined.ts';
 import { createScreener } from '../../src/screening/factory.ts';
 import { loadScorer } from '../../src/screening/score.ts';
@@ -147,7 +147,8 @@ describe("the rules' share of a head", () => {
       const clamp = (p: number) => Math.min(Math.max(p, 1e-4), 1 - 1e-4);
       let course = 0;
       mixed.forEach((m, i) => {
-        if (m.course_of_conduct.occasions_min >= 2) {
+        const alleged = m.indicators.some((ind) => ind.rule_id === 'P1.stalking-allegation' && ind.context && !ind.context.negated && !ind.context.hypothetical && !ind.context.other_experiencer && !ind.context.counter_allegation);
+        if (m.course_of_conduct.occasions_min >= 2 || alleged) {
           course++;
           expect(m.stalking_score).toBeCloseTo(clamp(alone[i]!.stalking_score), 3);
         } else expect(m.stalking_score).toBe(fitted[i]!.stalking_score);
@@ -157,6 +158,17 @@ describe("the rules' share of a head", () => {
     } finally {
       await core.close();
       await plain.close();
+      await rules.close();
+    }
+  });
+  it('counts a stalking allegation, which the text models never read, as the rules finding a course of conduct', async () => {
+    const rules = await createScreener({ mode: 'rules' });
+    try {
+      const course = async (text: string) => combinedFeatures(await rules.screen({ id: 'a', text }), {}).rules_course;
+      expect(await course('I was being stalked by a man from my area.')).toBe(1); // one occasion counted, the allegation alone
+      expect(await course('He says she is stalking him, which she denies.')).toBe(0);
+      expect(await course('A man from my area followed me to the shop.')).toBe(0);
+    } finally {
       await rules.close();
     }
   });

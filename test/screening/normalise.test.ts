@@ -65,6 +65,7 @@ describe('normalise', () => {
   it('corrects common misspellings from the spelling list', () => {
     expect(normalise('he harrassed her and folowed her home').text).toBe('he harassed her and followed her home');
     expect(normalise('he is there evry day n evrytime i pass, evry nite').text).toBe('he is there every day n every time i pass, every night');
+    expect(normalise('was beign stalkd by him, he keeps follwing me').text).toBe('was being stalked by him, he keeps following me');
   });
 
   it('maps an expanded abbreviation back to exactly the abbreviation', () => {
