@@ -8,24 +8,23 @@
 import { Rng } from './generator/random.ts';
 import type { LabelledRecord } from './schema.ts';
 
-export const isRoutine = (r: LabelledRecord) => (r.scenario ?? '').startsWith('negative:');
+/** A routine record: scenario "negative:*", labelled no stalking, no s4A and standard risk. */
+export const isRoutine = (r: LabelledRecord) => (r.scenario ?? '').startsWith('negative:') && !r.label_stalking && !r.label_s4a && (r.label_risk ?? 'standard') === 'standard';
 
 /**
- * Every record of `records` again, joined in a shuffled order with `min`..`max` routine records of
- * `records` other than itself; deterministic for a seed. Ids gain the suffix "-long".
+ * Every record of `records` again, joined in a shuffled order with `min`..`max` different routine
+ * records of `records` other than itself; deterministic for a seed. Ids gain the suffix "-long".
  */
 export function padded(records: readonly LabelledRecord[], options: { seed?: number; min?: number; max?: number } = {}): LabelledRecord[] {
   const { seed = 7, min = 3, max = 6 } = options;
   const routine = records.filter(isRoutine);
-  if (routine.length < 2) throw new Error('padding needs at least two routine records (scenario "negative:*") in the set');
+  if (routine.length < max + 1) throw new Error(`padding needs at least ${max + 1} routine records (scenario "negative:*", no stalking, no s4A, standard risk) in the set`);
   return records.map((r) => {
     const rng = Rng.derive(seed, r.id);
     const parts: LabelledRecord[] = [r];
+    const pool = routine.filter((o) => o.id !== r.id);
     const n = rng.int(min, max);
-    while (parts.length < n + 1) {
-      const other = routine[rng.int(0, routine.length - 1)]!;
-      if (other.id !== r.id) parts.push(other);
-    }
+    while (parts.length < n + 1) parts.push(pool.splice(rng.int(0, pool.length - 1), 1)[0]!);
     for (let i = parts.length - 1; i > 0; i--) {
       const j = rng.int(0, i);
       [parts[i], parts[j]] = [parts[j]!, parts[i]!];

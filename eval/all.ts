@@ -4,7 +4,7 @@
 //   node --import tsx eval/all.ts [--out eval/results] [--resamples N]
 // The real-text set is skipped with a message when the real posts are not on this machine.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +21,7 @@ export interface EvalSet {
   /** What the figures on this set may be used for. */
   role: string;
   floors?: string;
-  /** Built before the run: every record of this labelled set made long (datasets/padding.ts). */
+  /** Evaluate `dataset` made long (datasets/padding.ts), written to a fresh temporary folder for the run and removed after it. */
   longFrom?: string;
 }
 
@@ -35,7 +35,7 @@ export const SETS: EvalSet[] = [
   { name: 'blind-dev', dataset: 'datasets/blind/dev.jsonl', role: 'development: the combining scorer and thresholds were fitted here' },
   {
     name: 'blind-dev-long',
-    dataset: path.join(tmpdir(), 'stalking-screener-blind-dev-long.jsonl'),
+    dataset: 'datasets/blind/dev.jsonl',
     longFrom: 'datasets/blind/dev.jsonl',
     role: 'development: every blind dev record joined with 3-6 routine records of the split (about four times as long; datasets/padding.ts), as a log with many updates or a long statement is; the combining scorer was fitted with these copies too',
   },
@@ -55,27 +55,31 @@ export async function evaluateAll(outRoot: string, resamples?: number): Promise<
   const failed: string[] = [];
   const skipped: string[] = [];
   for (const set of SETS) {
-    if (set.longFrom && existsSync(set.longFrom)) {
-      const records = (await readFile(set.longFrom, 'utf8')).split('\n').filter(Boolean).map((l) => labelledRecordSchema.parse(JSON.parse(l)));
-      await writeFile(set.dataset, padded(records).map((r) => JSON.stringify(r)).join('\n') + '\n');
-    }
     if (!existsSync(set.dataset)) {
       skipped.push(`${set.name}: ${set.dataset} is missing`);
       continue;
     }
+    let dataset = set.dataset;
+    let scratch: string | undefined;
+    if (set.longFrom) {
+      const records = (await readFile(set.longFrom, 'utf8')).split('\n').filter(Boolean).map((l) => labelledRecordSchema.parse(JSON.parse(l)));
+      scratch = await mkdtemp(path.join(tmpdir(), 'stalking-screener-'));
+      dataset = path.join(scratch, `${set.name}.jsonl`);
+      await writeFile(dataset, padded(records).map((r) => JSON.stringify(r)).join('\n') + '\n');
+    }
     const out = path.join(outRoot, set.name);
-    const args = ['--dataset', set.dataset, '--out', out, '--ablation'];
+    const args = ['--dataset', dataset, '--out', out, '--ablation'];
     if (set.floors) args.push('--floors', set.floors);
     if (resamples) args.push('--resamples', String(resamples));
     process.stdout.write(`\n== ${set.name} (${set.role})\n`);
-    const code = await run(args);
+    const code = await run(args).finally(() => (scratch ? rm(scratch, { recursive: true, force: true }) : undefined));
     const metricsPath = path.join(out, 'metrics.json');
     if (!existsSync(metricsPath) || (await readFile(metricsPath, 'utf8')).length === 0) {
       skipped.push(`${set.name}: not evaluated (see above)`);
       continue;
     }
     const m = JSON.parse(await readFile(metricsPath, 'utf8')) as EvaluationMetrics;
-    if (m.dataset.path !== set.dataset) {
+    if (m.dataset.path !== dataset) {
       // A metrics.json left from an earlier run, not this one (the set was skipped).
       skipped.push(`${set.name}: skipped`);
       continue;

@@ -21,7 +21,7 @@ export const COMBINED_FEATURES = [
   'rules_stalking',
   'rules_s4a',
   'rules_risk', // the rules' risk level: 2 high, 1 medium, 0 standard
-  'rules_course', // 1 when the rules find two or more occasions (a course of conduct) or a stalking allegation, else 0
+  'rules_course', // RULES_COURSE_MEANING
   'text_stalking',
   'text_s4a',
   'text_high_risk',
@@ -30,6 +30,8 @@ export const COMBINED_FEATURES = [
   'ngram_high_risk',
 ] as const;
 export type CombinedFeature = (typeof COMBINED_FEATURES)[number];
+/** What rules_course means; part of a fitted model's id, so a model fitted to another meaning shows it. */
+export const RULES_COURSE_MEANING = '1 when the rules count two or more occasions or a stalking allegation (combinedFeatures), else 0';
 export type CombinedFeatures = Partial<Record<CombinedFeature, number>>;
 
 const headSchema = z.object({
@@ -43,10 +45,11 @@ const headSchema = z.object({
    */
   rules_share: z.number().min(0).max(1).default(0),
   /**
-   * The rules' say where they find a course of conduct (two or more occasions), if it differs from
-   * rules_share. Counting occasions is what the text models do worst on writing unlike theirs (they
-   * read one frightening outing as stalking and a terse "always following me" as nothing), and what
-   * the rules' conduct expressions do: where the rules have counted, they may be given more say.
+   * The rules' say where they find a course of conduct (two or more occasions counted, or stalking
+   * alleged: rules_course), if it differs from rules_share. Counting occasions is what the text
+   * models do worst on writing unlike theirs (they read one frightening outing as stalking and a terse
+   * "always following me" as nothing), and what the rules' conduct expressions do; and the text
+   * models never read the word "stalking". Where the rules have counted, they may be given more say.
    */
   rules_share_with_course: z.number().min(0).max(1).optional(),
 });
@@ -212,6 +215,10 @@ export function combine(
     s4aScore = Math.min(sigmoid(headLogit(model.s4a, model.features, x, 's4a')), stalkingScore);
     clauses = { stalking: weightedClauses(model, 'stalking', text, x), s4a: weightedClauses(model, 's4a', text, x) };
   }
+  // Flags compare the scores as reported (four places), so a reader never sees a score at the
+  // threshold without its flag.
+  stalkingScore = round(stalkingScore);
+  s4aScore = round(s4aScore);
   const stalking_flag = stalkingScore >= thresholds.stalking;
   const s4a_flag = s4aScore >= thresholds.s4a;
   const ruleIndicators = options.scoreWith === 'text' ? [] : rules.indicators;
@@ -222,6 +229,7 @@ export function combine(
   let riskEvidence: Indicator[] = [];
   if (options.scoreWith !== 'text') {
     riskScore = sigmoid(headLogit(model.high_risk, model.high_risk.features, x));
+    riskScore = round(riskScore); // compared as reported, like the flags
     if (riskScore >= (thresholds.high_risk ?? model.thresholds.high_risk) && rules.risk.level !== 'high') {
       riskEvidence = modelEvidence(weightedClauses(model, 'high_risk', text), 'MODEL_HIGH_RISK', { max: 2, atLeastOne: true });
       const span = riskEvidence[0]?.spans[0];

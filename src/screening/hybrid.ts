@@ -292,8 +292,9 @@ export async function createHybridScreener(options: HybridOptions = {}): Promise
     const x = featureValues(names, variant, evidence);
     const stalkingScore = headProbability(v, v.stalking, x);
     const s4aScore = Math.min(headProbability(v, v.s4a, x), stalkingScore);
-    const stalking_flag = stalkingScore >= thresholds.stalking;
-    const s4a_flag = s4aScore >= thresholds.s4a;
+    // Compared as reported (four places), like every screener's flags.
+    const stalking_flag = round(stalkingScore) >= thresholds.stalking;
+    const s4a_flag = round(s4aScore) >= thresholds.s4a;
     const recordedAs = classify(catalogue.classifications, record.recorded_as ? normalise(record.recorded_as).text : undefined);
     const partial = { stalking_flag, s4a_flag, risk: assessed.risk, course_of_conduct: assessed.course, s4a: assessed.s4a, indicators };
     const flags = flagsFor(partial, recordedAs);

@@ -68,8 +68,9 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
   const stalkingScore = probability(scorer.stalking, x);
   // s4A is stalking plus impact: its probability cannot exceed that of stalking.
   const s4aScore = Math.min(probability(scorer.s4a, x), stalkingScore);
-  const stalking_flag = stalkingScore >= thresholds.stalking;
-  const s4a_flag = s4aScore >= thresholds.s4a;
+  // Flags compare the scores as reported (four places): never a score at the threshold without its flag.
+  const stalking_flag = round(stalkingScore) >= thresholds.stalking;
+  const s4a_flag = round(s4aScore) >= thresholds.s4a;
 
   const recordedAs = classify(catalogue.classifications, record.recorded_as ? normalise(record.recorded_as).text : undefined);
   const partial = { stalking_flag, s4a_flag, risk, course_of_conduct: conduct, s4a, indicators };

@@ -27,8 +27,19 @@ describe('padded', () => {
       expect(rest.trim()).toBe('');
     });
   });
+  it('joins 3 to 6 different routine records, never the record itself', () => {
+    const routine = dev.filter(isRoutine);
+    long.slice(0, 300).forEach((r, i) => {
+      const used = routine.filter((o) => o.id !== dev[i]!.id && r.text.includes(o.text));
+      expect(used.length).toBeGreaterThanOrEqual(3);
+      expect(used.length).toBeLessThanOrEqual(6);
+    });
+  });
+  it('takes as routine only records labelled no stalking, no s4A and standard risk', () => {
+    for (const r of dev.filter(isRoutine)) expect([r.label_stalking, r.label_s4a, r.label_risk ?? 'standard']).toEqual([false, false, 'standard']);
+  });
   it('is the same for the same seed and differs for another', () => {
-    expect(padded(dev.slice(0, 50)).map((r) => r.text)).toEqual(padded(dev.slice(0, 50)).map((r) => r.text));
+    expect(padded(dev).map((r) => r.text)).toEqual(long.map((r) => r.text));
     expect(padded(dev, { seed: 8 }).map((r) => r.text)).not.toEqual(long.map((r) => r.text));
   });
   it('refuses a set without routine records', () => {
