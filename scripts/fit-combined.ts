@@ -177,8 +177,8 @@ async function main() {
   const ngram = await loadNgramModel();
 
   const records: { set: string; r: LabelledRecord }[] = DEV_SETS.flatMap((set) => read(set).map((r) => ({ set, r })));
-  // Long copies of the blind dev records (datasets/padding.ts), so that neither the heads nor the
-  // thresholds learn that a long record is less likely stalking; each in its original's fold.
+  // Long copies of the blind dev records (datasets/padding.ts), so that the heads do not learn that a
+  // long record is less likely stalking; each in its original's fold. Thresholds use the records as written.
   const originals = records.length;
   const blindDev = records.map((rec, i) => ({ ...rec, i })).filter((rec) => rec.set === DEV_SETS[0]);
   const long = padded(blindDev.map((rec) => rec.r));
