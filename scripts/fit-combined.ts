@@ -115,10 +115,8 @@ const FORMS: { name: string; form: Form }[] = [
   { name: ', rules share 0.5 (0.75 with a course of conduct)', form: { share: 0.5, withCourse: 0.75 } },
 ];
 
-/** Each record's fold: a long copy sits in the fold of the record it was made from (set in main). */
-let foldOf: (i: number) => number = (i) => i;
-/** Out-of-fold probabilities: each record scored by a model fitted without its fold. */
-function outOfFold(rows: Row[], folds = 5): number[] {
+/** Out-of-fold probabilities: each record scored by a model fitted without its fold (`foldOf`: a long copy sits in its original's). */
+function outOfFold(rows: Row[], foldOf: (i: number) => number, folds = 5): number[] {
   const out = new Array<number>(rows.length);
   for (let f = 0; f < folds; f++) {
     const model = fit(rows.filter((_, i) => foldOf(i) % folds !== f));
@@ -183,7 +181,7 @@ async function main() {
   const blindDev = records.map((rec, i) => ({ ...rec, i })).filter((rec) => rec.set === DEV_SETS[0]);
   const long = padded(blindDev.map((rec) => rec.r));
   long.forEach((r) => records.push({ set: LONG_SET, r }));
-  foldOf = (i) => (i < originals ? i : blindDev[i - originals]!.i);
+  const foldOf = (i: number) => (i < originals ? i : blindDev[i - originals]!.i);
   // The long copies fit the heads; inputs, forms and thresholds are chosen on the records as written.
   const written = <T>(a: T[]) => a.slice(0, originals);
   const texts = records.map(({ r }) => r.text);
@@ -214,7 +212,7 @@ async function main() {
   const candidates: Record<string, { features: CombinedFeature[]; form: Form; head: ReturnType<typeof fit>; oof: number[] }> = {};
   for (const [inputs, features] of Object.entries(CANDIDATES)) {
     const rows = x.map((f, i) => ({ x: vec(features)(f), y: y.stalking[i]! }));
-    const oofInputs = outOfFold(rows);
+    const oofInputs = outOfFold(rows, foldOf);
     const head = fit(rows);
     for (const { name: formName, form } of FORMS) {
       const name = `${inputs}${formName}`;
@@ -260,7 +258,7 @@ async function main() {
   };
   const oof = {
     stalking: best.oof.map((p, i) => shared(p, x[i]!, best.form)),
-    s4a: outOfFold(x.map((f, i) => ({ x: v(f), y: y.s4a[i]! }))),
+    s4a: outOfFold(x.map((f, i) => ({ x: v(f), y: y.s4a[i]! })), foldOf),
   };
   oof.s4a = oof.s4a.map((p, i) => Math.min(p, oof.stalking[i]!));
   const realScores = realX.length ? { p: realX.map((f) => shared(prob(heads.stalking, v(f)), f, best.form)), y: realY } : null;
@@ -278,7 +276,7 @@ async function main() {
   const yRisk = records.map(({ r }) => r.label_risk === 'high');
   const rulesHigh = x.map((f) => f.rules_risk === 2);
   const riskHead = fit(x.map((f, i) => ({ x: vec(riskFeatures)(f), y: yRisk[i]! })));
-  const riskOof = outOfFold(x.map((f, i) => ({ x: vec(riskFeatures)(f), y: yRisk[i]! })));
+  const riskOof = outOfFold(x.map((f, i) => ({ x: vec(riskFeatures)(f), y: yRisk[i]! })), foldOf);
   const missedByRules = written(riskOof).filter((_, i) => yRisk[i] && !rulesHigh[i]).sort((a, b) => b - a);
   const caughtByRules = written(yRisk).filter((yy, i) => yy && rulesHigh[i]).length;
   const positivesRisk = written(yRisk).filter(Boolean).length;

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { flagsFor, notesFor, recommendationFor } from './explain.ts';
+import { counts } from './context.ts';
 import type { Analysis } from './pipeline.ts';
 import type { ClauseContribution, TextScore } from './text-model.ts';
 import type { Indicator, ScreeningRecord, ScreeningResult, Thresholds } from './types.ts';
@@ -103,8 +104,7 @@ const clip = (z: number) => Math.max(-12, Math.min(12, z));
  * stalking is a course of conduct by definition (DOMAIN 1.2), and the text models never read the
  * word (text-tokens.ts LEFT_TO_RULES), so where it is the evidence they cannot weigh it.
  */
-const allegesStalking = (i: ScreeningResult['indicators'][number]) =>
-  i.rule_id === 'P1.stalking-allegation' && !!i.context && !i.context.negated && !i.context.hypothetical && !i.context.other_experiencer && !i.context.counter_allegation;
+const allegesStalking = (i: ScreeningResult['indicators'][number]) => i.rule_id === 'P1.stalking-allegation' && !!i.context && counts(i.context);
 
 export function combinedFeatures(rules: ScreeningResult, text: TextReadings): CombinedFeatures {
   return {
@@ -228,8 +228,7 @@ export function combine(
   let riskScore: number | undefined;
   let riskEvidence: Indicator[] = [];
   if (options.scoreWith !== 'text') {
-    riskScore = sigmoid(headLogit(model.high_risk, model.high_risk.features, x));
-    riskScore = round(riskScore); // compared as reported, like the flags
+    riskScore = round(sigmoid(headLogit(model.high_risk, model.high_risk.features, x))); // compared as reported, like the flags
     if (riskScore >= (thresholds.high_risk ?? model.thresholds.high_risk) && rules.risk.level !== 'high') {
       riskEvidence = modelEvidence(weightedClauses(model, 'high_risk', text), 'MODEL_HIGH_RISK', { max: 2, atLeastOne: true });
       const span = riskEvidence[0]?.spans[0];
@@ -247,14 +246,14 @@ export function combine(
   const flags = flagsFor(partial, analysis.recordedAs);
   return {
     ...rules,
-    stalking_score: round(stalkingScore),
+    stalking_score: stalkingScore,
     stalking_flag,
     stalking_priority: thresholds.priority !== undefined && stalkingScore >= thresholds.priority,
-    s4a_score: round(s4aScore),
+    s4a_score: s4aScore,
     s4a_flag,
     risk_level: risk.level,
     risk,
-    ...(riskScore !== undefined ? { high_risk_score: round(riskScore) } : {}),
+    ...(riskScore !== undefined ? { high_risk_score: riskScore } : {}),
     flags,
     indicators,
     notes: notesFor(partial, analysis.recordedAs, record.relationship),

@@ -90,7 +90,8 @@ export function courseOfConduct(
   const inOuting = (s: number) => episodes.some((e) => s >= e.sentence && s <= e.sentence + e.covers);
   // Abuse or an assault told after the outing ("He then pushed me") is part of it: where other kinds
   // are told, only their sentences must lie within the outing.
-  const kindSentences = new Set(behaviours.filter((b) => !kindsNotCounted.has(b.code)).map((b) => rangeIndexAt(sentences, b.start)));
+  const kinds = behaviours.filter((b) => !kindsNotCounted.has(b.code));
+  const kindSentences = new Set(kinds.map((b) => rangeIndexAt(sentences, b.start)));
   const framed = kindSentences.size > 0 ? kindSentences : behaviourSentences;
   const singleOuting = episodes.length > 0 && [...framed].every(inOuting) && evidence.length === 0;
   if (!singleOuting) evidence.push(...withinEpisode);
@@ -98,14 +99,13 @@ export function courseOfConduct(
   // Different kinds of behaviour told in different sentences are, at the least, two occasions; but
   // not the kinds that come with one incident as often as not (conduct.yaml kinds_not_counted).
   const codesBySentence = new Map<string, Set<number>>();
-  for (const b of behaviours) {
-    if (kindsNotCounted.has(b.code)) continue;
+  for (const b of kinds) {
     const set = codesBySentence.get(b.code) ?? new Set<number>();
     set.add(rangeIndexAt(sentences, b.start));
     codesBySentence.set(b.code, set);
   }
   if (!singleOuting && codesBySentence.size >= 2 && kindSentences.size >= 2) {
-    const firstOfEach = [...codesBySentence.keys()].map((code) => behaviours.find((b) => b.code === code)!);
+    const firstOfEach = [...codesBySentence.keys()].map((code) => kinds.find((b) => b.code === code)!);
     for (const b of firstOfEach.slice(0, 4)) {
       evidence.push({ reason: `several kinds of stalking behaviour (${[...codesBySentence.keys()].join(', ')})`, span: toSpan(b.start, b.end), occasions: 2 });
     }

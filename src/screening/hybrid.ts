@@ -290,11 +290,12 @@ export async function createHybridScreener(options: HybridOptions = {}): Promise
     const rules = analyse(record, catalogue, rulesScorer, rulesThresholds);
     const { indicators, semantic, assessed, evidence } = await hybridEvidence(context, variant, doc, vectors, rules);
     const x = featureValues(names, variant, evidence);
-    const stalkingScore = headProbability(v, v.stalking, x);
-    const s4aScore = Math.min(headProbability(v, v.s4a, x), stalkingScore);
-    // Compared as reported (four places), like every screener's flags.
-    const stalking_flag = round(stalkingScore) >= thresholds.stalking;
-    const s4a_flag = round(s4aScore) >= thresholds.s4a;
+    const stalkingProbability = headProbability(v, v.stalking, x);
+    // Scores as reported (four places), which the flags compare, like every screener's.
+    const stalkingScore = round(stalkingProbability);
+    const s4aScore = round(Math.min(headProbability(v, v.s4a, x), stalkingProbability));
+    const stalking_flag = stalkingScore >= thresholds.stalking;
+    const s4a_flag = s4aScore >= thresholds.s4a;
     const recordedAs = classify(catalogue.classifications, record.recorded_as ? normalise(record.recorded_as).text : undefined);
     const partial = { stalking_flag, s4a_flag, risk: assessed.risk, course_of_conduct: assessed.course, s4a: assessed.s4a, indicators };
     const flags = flagsFor(partial, recordedAs);
@@ -307,9 +308,9 @@ export async function createHybridScreener(options: HybridOptions = {}): Promise
     }
     return {
       id: record.id,
-      stalking_score: round(stalkingScore),
+      stalking_score: stalkingScore,
       stalking_flag,
-      s4a_score: round(s4aScore),
+      s4a_score: s4aScore,
       s4a_flag,
       risk_level: assessed.risk.level,
       flags,

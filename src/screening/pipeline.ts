@@ -65,12 +65,13 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
   const risk = assessRisk(indicators, (i) => ruleOf.get(i)?.severity);
 
   const x = features(indicators, conduct, s4a, risk, four.fixated, n.text.length);
-  const stalkingScore = probability(scorer.stalking, x);
+  const stalkingProbability = probability(scorer.stalking, x);
+  // Scores as reported (four places), which the flags compare: never a score at the threshold without its flag.
+  const stalkingScore = round(stalkingProbability);
   // s4A is stalking plus impact: its probability cannot exceed that of stalking.
-  const s4aScore = Math.min(probability(scorer.s4a, x), stalkingScore);
-  // Flags compare the scores as reported (four places): never a score at the threshold without its flag.
-  const stalking_flag = round(stalkingScore) >= thresholds.stalking;
-  const s4a_flag = round(s4aScore) >= thresholds.s4a;
+  const s4aScore = round(Math.min(probability(scorer.s4a, x), stalkingProbability));
+  const stalking_flag = stalkingScore >= thresholds.stalking;
+  const s4a_flag = s4aScore >= thresholds.s4a;
 
   const recordedAs = classify(catalogue.classifications, record.recorded_as ? normalise(record.recorded_as).text : undefined);
   const partial = { stalking_flag, s4a_flag, risk, course_of_conduct: conduct, s4a, indicators };
@@ -81,9 +82,9 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
 
   const result: ScreeningResult = {
     id: record.id,
-    stalking_score: round(stalkingScore),
+    stalking_score: stalkingScore,
     stalking_flag,
-    s4a_score: round(s4aScore),
+    s4a_score: s4aScore,
     s4a_flag,
     risk_level: risk.level,
     flags,
