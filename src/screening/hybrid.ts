@@ -9,6 +9,7 @@
 // written by scripts/train-hybrid.ts from development data only, with the embedding model they were
 // learnt with. The "embeddings" variant is the ablation: the same result shape, scored from the
 // semantic evidence and the pooled embedding alone, with no rule indicator in its evidence.
+import { counts } from './context.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -177,7 +178,7 @@ export function assessEvidence(catalogue: Catalogue, codes: Map<string, Semantic
   for (const ind of indicators) range.set(ind, normalisedRange(doc.n, ind.spans[0]!.start, ind.spans[0]!.end));
   const toSpan = (start: number, end: number) => toOriginal(doc.n, start, end);
   const counted = indicators
-    .filter((i) => i.category === 'behaviour' && i.code !== 'G1' && i.context && !i.context.negated && !i.context.hypothetical && !i.context.other_experiencer && !i.context.counter_allegation)
+    .filter((i) => i.category === 'behaviour' && i.code !== 'G1' && i.context && counts(i.context))
     .map((i) => ({ code: i.code, ...range.get(i)! }));
   const { course, repeatedSentences } = courseOfConduct(doc.n.text, doc.sentences, matchOwners(catalogue.conduct, doc.n.text), counted, toSpan, catalogue.kindsNotCounted);
   const fourOf = (i: Indicator) => (i.rule_id ? ruleById.get(i.rule_id)?.four : codes.get(i.code)?.four) ?? [];
