@@ -1,0 +1,84 @@
+// Chooses the posts of the real-text test set (datasets/real-posts/test-labels.jsonl) from those the
+// development set does not hold: plausible candidates of a broad search and a random sample of the
+// rest, in each pool, deterministic for a seed. Writes the selection and one batch of texts per
+// labeller to a folder OUTSIDE the repository (the texts never enter it):
+//   node --import tsx datasets/select-real-posts.ts --out DIR [--seed 20261207]
+// The labellers (blind to the rules and the models) write DIR/labels-R??.jsonl; then
+//   node --import tsx datasets/assemble-real-posts.ts --from DIR --to datasets/real-posts/test-labels.jsonl
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REAL_POST_LABELS, realPostsDir } from './real-posts.ts';
+
+const { values } = parseArgs({ options: { out: { type: 'string' }, seed: { type: 'string', default: '20261207' } } });
+if (!values.out) throw new Error('--out DIR is required (outside the repository)');
+const outDir = values.out;
+if (resolve(outDir).startsWith(resolve(import.meta.dirname, '..'))) throw new Error('--out must be outside the repository: the batches hold the texts');
+
+// How many of each pool: candidates and a random sample, per source.
+const PLAN = { lh: { candidate: 140, random: 100 }, sc: { candidate: 260, random: 100 } } as const;
+const LABELLERS = ['R06', 'R07', 'R08'];
+const SECOND_READER = 'R09';
+// The broad search: any word a stalking account might use, and many that one-off incidents use too.
+const CANDIDATE =
+  /stalk|follow|harass|turn(?:s|ed)? up|show(?:s|ed)? up|block|watch|track|\bgps\b|again|keeps?|kept|every ?(?:day|night|time|morning|evening)|daily|always|repeated|constantly|continuous|restraining|protective order|no.contact|won'?t leave|messag|calls? me|calling me|texts? me|outside my|near my (?:house|home)|same (?:man|guy|boy|person)/i;
+
+let state = Number(values.seed) >>> 0;
+const random = () => {
+  // mulberry32, as the generator uses
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const shuffle = <T>(xs: T[]) => {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
+  return xs;
+};
+
+const taken = new Set(readFileSync(REAL_POST_LABELS, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id));
+// SafeCity holds the same story again with small edits under another id: a post sharing half its
+// word 4-grams with a development post, or with one already chosen, is left out (no leak, no double).
+const shingles = (text: string) => {
+  const w = text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
+  return new Set(w.length < 4 ? [w.join(' ')] : w.slice(3).map((_, i) => w.slice(i, i + 4).join(' ')));
+};
+const known = new Set<string>();
+const isNearCopy = (text: string) => {
+  const s = shingles(text);
+  let shared = 0;
+  for (const g of s) if (known.has(g)) shared++;
+  return shared >= 0.5 * s.size;
+};
+const remember = (text: string) => shingles(text).forEach((g) => known.add(g));
+const chosen: { id: string; pool: 'candidate' | 'random'; text: string }[] = [];
+for (const [source, file] of [['lh', 'legal-advice-posts.jsonl'], ['sc', 'safecity-stories.jsonl']] as const) {
+  const posts = readFileSync(join(realPostsDir(), file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; text: string });
+  for (const p of posts) if (taken.has(p.id)) remember(p.text);
+  const fresh = posts.filter((p) => !taken.has(p.id) && p.text.trim().length > 0);
+  const take = (pool: typeof fresh, n: number, as: 'candidate' | 'random') => {
+    for (const p of shuffle(pool)) {
+      if (n === 0) break;
+      if (isNearCopy(p.text)) continue;
+      remember(p.text);
+      chosen.push({ ...p, pool: as });
+      n--;
+    }
+  };
+  take(fresh.filter((p) => CANDIDATE.test(p.text)), PLAN[source].candidate, 'candidate');
+  take(fresh.filter((p) => !CANDIDATE.test(p.text)), PLAN[source].random, 'random');
+}
+shuffle(chosen);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'selection.json'), JSON.stringify(chosen.map(({ id, pool }) => ({ id, pool }))));
+LABELLERS.forEach((who, k) => {
+  const batch = chosen.filter((_, i) => i % LABELLERS.length === k);
+  writeFileSync(join(outDir, `batch-${who}.jsonl`), batch.map(({ id, text }) => JSON.stringify({ id, text })).join('\n') + '\n');
+});
+// A second reader labels a quarter of them, blind to the first labels, for the agreement figures.
+writeFileSync(join(outDir, `second-${SECOND_READER}.jsonl`), shuffle([...chosen]).slice(0, 150).map(({ id, text }) => JSON.stringify({ id, text })).join('\n') + '\n');
+console.log(`chose ${chosen.length} posts (${chosen.filter((c) => c.pool === 'candidate').length} candidates) for ${LABELLERS.join(', ')} in ${outDir}`);
