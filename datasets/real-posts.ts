@@ -11,6 +11,8 @@ import { labelledRecordSchema, type LabelledRecord } from './schema.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 export const REAL_POST_LABELS = join(ROOT, 'datasets', 'real-posts', 'labels.jsonl');
+/** The real-text test set: other posts (datasets/select-real-posts.ts), labelled later by other labellers; nothing is chosen on it. */
+export const REAL_POST_TEST_LABELS = join(ROOT, 'datasets', 'real-posts', 'test-labels.jsonl');
 export const realPostsDir = () => process.env.REAL_POSTS_DIR ?? join(ROOT, '..', 'shared', 'data', 'real-posts');
 const POOLS = ['legal-advice-posts.jsonl', 'safecity-stories.jsonl'];
 

@@ -31,6 +31,7 @@ export const MODEL_CARD = { from: 'blind-test', path: 'docs/model-card.md' };
 export const SETS: EvalSet[] = [
   { name: 'blind-test', dataset: 'datasets/blind/test.jsonl', role: 'test: blind-written, writers unseen in training', floors: 'eval/floors-blind.json' },
   { name: 'real-posts-dev', dataset: 'datasets/real-posts/labels.jsonl', role: 'development: real public posts (thresholds may be studied here, weights never fitted)' },
+  { name: 'real-posts-test', dataset: 'datasets/real-posts/test-labels.jsonl', role: 'test: other real public posts, labelled after every choice made on the development posts; nothing is chosen here' },
   { name: 'gold-test', dataset: 'datasets/gold/test.jsonl', role: 'test: the independent gold set', floors: 'eval/floors.json' },
   { name: 'blind-dev', dataset: 'datasets/blind/dev.jsonl', role: 'development: the combining scorer and thresholds were fitted here' },
   {

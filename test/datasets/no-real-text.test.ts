@@ -1,6 +1,6 @@
 // The real posts' texts never enter the repository, not even as excerpts (their terms:
 // ../shared/data/real-posts/README.md). When the posts are on this machine, every text file the
-// project wrote itself (code, rules and their test sentences, tests, scripts, docs, model fixtures)
+// project wrote itself (code, rules and their test sentences, tests, scripts, docs, model fixtures, label files and their rationales)
 // is checked for any run of eight words that also occurs in a post; skipped with a message when not.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -14,6 +14,9 @@ if (!hasTexts) console.warn(`real-text excerpt check skipped: the real posts are
 
 const words = (text: string) => text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
 
+/** The real posts' label files: their rationales were written while reading the posts. (Other JSONL data was written without them.) */
+const isRealPostLabels = (path: string) => path.endsWith('.jsonl') && relative(ROOT, path).startsWith(join('datasets', 'real-posts'));
+
 /** The project's own text files: not node_modules, not generated reports, not the blind-written data (its own provenance). */
 function ownFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -22,7 +25,7 @@ function ownFiles(dir: string, out: string[] = []): string[] {
     if (statSync(path).isDirectory()) {
       if (relative(ROOT, path) === join('datasets', 'blind')) continue;
       ownFiles(path, out);
-    } else if (/\.(?:ts|mts|py|ya?ml|md|json|sh)$/.test(name) && statSync(path).size < 5_000_000) out.push(path);
+    } else if ((/\.(?:ts|mts|py|ya?ml|md|json|sh)$/.test(name) || isRealPostLabels(path)) && statSync(path).size < 5_000_000) out.push(path);
   }
   return out;
 }

@@ -1,11 +1,14 @@
-// The real-text development set: labels by id and SHA-1 in the repository, texts never. The join with
-// the texts is checked when the shared pool is on this machine, and skipped with a message when not.
+// The real-text development and test sets: labels by id and SHA-1 in the repository, texts never. The
+// join with the texts is checked when the shared pool is on this machine, and skipped with a message when not.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadRealPosts, REAL_POST_LABELS, realPostLabelSchema, realPostsDir } from '../../datasets/real-posts.ts';
+import { loadRealPosts, REAL_POST_LABELS, REAL_POST_TEST_LABELS, realPostLabelSchema, realPostsDir } from '../../datasets/real-posts.ts';
 
-const lines = readFileSync(REAL_POST_LABELS, 'utf8').split('\n').filter(Boolean);
+const read = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
+const lines = read(REAL_POST_LABELS);
 const labels = lines.map((l) => realPostLabelSchema.parse(JSON.parse(l)));
+const testLines = read(REAL_POST_TEST_LABELS);
+const testLabels = testLines.map((l) => realPostLabelSchema.parse(JSON.parse(l)));
 const hasTexts = existsSync(realPostsDir());
 if (!hasTexts) console.warn(`real-post join skipped: the real posts are not on this machine (${realPostsDir()})`);
 
@@ -19,8 +22,19 @@ describe('real-post labels', () => {
   });
 
   it('keeps no text in the repository: no text field, and no digits (numbers, dates) in rationales', () => {
-    for (const line of lines) expect(JSON.parse(line)).not.toHaveProperty('text');
-    expect(labels.filter((l) => /\d/.test(l.rationale)).map((l) => l.id)).toEqual([]);
+    for (const line of [...lines, ...testLines]) expect(JSON.parse(line)).not.toHaveProperty('text');
+    expect([...labels, ...testLabels].filter((l) => /\d/.test(l.rationale)).map((l) => l.id)).toEqual([]);
+  });
+
+  it('keeps the test set apart: other posts, other labellers, each post once, candidates and a random sample', () => {
+    const devIds = new Set(labels.map((l) => l.id));
+    expect(testLabels.length).toBeGreaterThanOrEqual(500);
+    expect(new Set(testLabels.map((l) => l.id)).size).toBe(testLabels.length);
+    expect(testLabels.filter((l) => devIds.has(l.id))).toEqual([]);
+    const devLabellers = new Set(labels.map((l) => l.labeller));
+    expect(testLabels.filter((l) => devLabellers.has(l.labeller))).toEqual([]);
+    expect(testLabels.filter((l) => l.pool === 'random').length).toBeGreaterThanOrEqual(150);
+    for (const l of testLabels) expect(l.rationale.length).toBeGreaterThan(5);
   });
 
   it.skipIf(!hasTexts)('joins every label with its text by id, and only when the SHA-1 matches', () => {
@@ -29,6 +43,8 @@ describe('real-post labels', () => {
     if (!loaded.ok) return;
     expect(loaded.missing).toBe(0);
     expect(loaded.records.length).toBe(labels.length);
+    const test = loadRealPosts(REAL_POST_TEST_LABELS);
+    expect(test.ok && test.missing === 0 && test.records.length === testLabels.length).toBe(true);
   });
 
   it('says why it skips when the texts are absent', () => {
