@@ -1,4 +1,4 @@
-// Builds datasets/real-posts/labels.jsonl from the labellers' files: one line per post with its id,
+// Builds a real-post labels file (datasets/real-posts/labels.jsonl, or test-labels.jsonl) from the labellers' files: one line per post with its id,
 // the SHA-1 of its text (so a changed post is never scored against an old label), how it was chosen,
 // the labels, a confidence mark and a rationale in general terms. No text is written.
 //   node --import tsx datasets/assemble-real-posts.ts --from DIR [--to FILE]
@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { kappa } from './assemble-blind.ts';
 import { REAL_POST_LABELS, realPostLabelSchema, realPostsDir } from './real-posts.ts';
 
 const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' } } });
@@ -51,22 +53,30 @@ console.log(`wrote ${out.length} labels to ${to}`);
 // Agreement of a second reader (blind to the first labels) with the first, per label: share agreed and Cohen's kappa.
 const second = readdirSync(values.from).find((f) => /^second-R\d+-labels\.jsonl$/.test(f));
 if (second) {
-  const first = new Map(out.map((l) => JSON.parse(l) as { id: string; label_stalking: boolean; label_s4a: boolean }).map((l) => [l.id, l]));
+  const reading = z.object({ id: z.string(), label_stalking: z.boolean(), label_s4a: z.boolean() });
+  const first = new Map(out.map((l) => reading.parse(JSON.parse(l))).map((l) => [l.id, l]));
   const pairs = readFileSync(join(values.from, second), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as { id: string; label_stalking: boolean; label_s4a: boolean })
+    .map((l) => reading.parse(JSON.parse(l)))
     .flatMap((b) => (first.has(b.id) ? [[first.get(b.id)!, { ...b, label_s4a: b.label_stalking && b.label_s4a }] as const] : []));
-  const kappa = (key: 'label_stalking' | 'label_s4a') => {
-    const n = pairs.length;
-    const agreed = pairs.filter(([a, b]) => a[key] === b[key]).length;
-    const pa = pairs.filter(([a]) => a[key]).length / n;
-    const pb = pairs.filter(([, b]) => b[key]).length / n;
-    const chance = pa * pb + (1 - pa) * (1 - pb);
-    return { agreed, kappa: chance === 1 ? 1 : Math.round(((agreed / n - chance) / (1 - chance)) * 1000) / 1000, first: pairs.filter(([a]) => a[key]).length, second: pairs.filter(([, b]) => b[key]).length };
+  if (pairs.length === 0) throw new Error(`${second} names none of the labelled posts`);
+  const agreementOn = (key: 'label_stalking' | 'label_s4a') => {
+    const a = pairs.map(([x]) => x[key]);
+    const b = pairs.map(([, y]) => y[key]);
+    const both = pairs.filter(([x, y]) => x[key] && y[key]).length;
+    const either = pairs.filter(([x, y]) => x[key] || y[key]).length;
+    return {
+      agreed: pairs.filter(([x, y]) => x[key] === y[key]).length,
+      kappa: Math.round(kappa(a, b) * 1000) / 1000,
+      // Agreement on positives (2 x both / (first + second)): kappa over a set of mostly negatives hides how often readers differ on what is stalking.
+      positive_agreement: either === 0 ? null : Math.round(((2 * both) / (both + either)) * 1000) / 1000,
+      first: a.filter(Boolean).length,
+      second: b.filter(Boolean).length,
+    };
   };
-  const agreement = { checked: pairs.length, second_reader: second.replace(/^second-|-labels\.jsonl$/g, ''), stalking: kappa('label_stalking'), s4a: kappa('label_s4a') };
-  const path = to.replace(/\.jsonl$/, '-agreement.json');
+  const agreement = { checked: pairs.length, second_reader: second.replace(/^second-|-labels\.jsonl$/g, ''), stalking: agreementOn('label_stalking'), s4a: agreementOn('label_s4a') };
+  const path = `${to.replace(/\.jsonl$/, '')}-agreement.json`;
   writeFileSync(path, `${JSON.stringify(agreement, null, 2)}\n`);
-  console.log(`agreement on ${pairs.length} posts: stalking ${agreement.stalking.agreed} (kappa ${agreement.stalking.kappa}), s4A ${agreement.s4a.agreed} (kappa ${agreement.s4a.kappa}) -> ${path}`);
+  console.log(`agreement on ${pairs.length} posts: stalking ${agreement.stalking.agreed} (kappa ${agreement.stalking.kappa}, on positives ${agreement.stalking.positive_agreement}), s4A ${agreement.s4a.agreed} (kappa ${agreement.s4a.kappa}) -> ${path}`);
 }

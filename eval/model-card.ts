@@ -205,7 +205,7 @@ ${table(['set', 'variant', 'records', 'recall', '95% CI', 'precision', 'AP', 'wo
 `
     : ''
 }
-**Limits of the text models.** They learnt from text written for the project (${used.length ? used.map((d) => `\`${d.path}\``).join(' and ') : 'see the manifest'}), not from police records: on real first-person accounts their scores are much lower (the real-text row above), and a force must measure them on its own records before relying on them. Their evidence clauses say what moved the score, not why the law is met; the rules' spans and the reviewer's reading do that. They inherit the writers' and GloVe's associations and were not audited for bias beyond the subgroup table.`;
+**Limits of the text models.** They learnt from text written for the project (${used.length ? used.map((d) => `\`${d.path}\``).join(' and ') : 'see the manifest'}), not from police records: on real first-person accounts their scores are much lower (the real-text rows of \`eval/results/summary.md\`, the test posts above all), and a force must measure them on its own records before relying on them. Their evidence clauses say what moved the score, not why the law is met; the rules' spans and the reviewer's reading do that. They inherit the writers' and GloVe's associations and were not audited for bias beyond the subgroup table.`;
 }
 
 export function renderModelCard(m: EvaluationMetrics, options: ModelCardOptions = {}): string {
@@ -240,6 +240,7 @@ Generated from \`${options.metricsSource ?? 'metrics.json'}\` (evaluated ${m.gen
 
 - **Blind-written corpus** (\`datasets/blind\`): ${blindCorpusSize()} invented records by ${blindWriterCount()} writers who never saw the rules or the models (police and police-adjacent records in eleven kinds of text; public posts, second-language accounts and advice questions; contrastive pairs), every record read by a second reader; split by writer into train (text models, rules scorer weights), dev (combining scorer, thresholds) and test (figures only).
 - **Real-text development set** (\`datasets/real-posts\`): 1,250 real public posts labelled by id; texts read at run time, never stored or trained on.
+- **Real-text test set** (\`datasets/real-posts/test-labels.jsonl\`): 600 other real posts, labelled afterwards by other labellers; figures only. Only 19 are stalking (3.2%), most of them short street-harassment accounts in second-language English where repetition is implied.
 - **Synthetic corpus** (\`datasets/synthetic\`): generated narratives used to build the rules and, with the blind training split, to fit the rules' scorer; the text models no longer train on it (with it they learnt the generator's habits).
 - **Independent gold set:** hand-written and hand-labelled records (\`datasets/gold\`) kept apart from development.
 - **Figures below:** from \`${m.dataset.path ?? 'the evaluation dataset'}\` (${m.n} records; ${s.positives} labelled stalking, ${a.positives} labelled s4A).${

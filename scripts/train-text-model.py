@@ -440,6 +440,10 @@ def train_ngram(train, dev_sets, seed, epochs=12):
 
 # ---- main ---------------------------------------------------------------------------------------
 
+# What members of the public write themselves (datasets/README.md, the blind writers W22-W34).
+PUBLIC_STYLES = {'public_report', 'esl_account', 'advice_question'}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--seed', type=int, default=20261207)
@@ -453,6 +457,8 @@ def main():
     ap.add_argument('--dev-only', action='store_true', help='train and report development figures; write nothing')
     ap.add_argument('--pad-share', type=float, default=0.5,
                     help='share of training records also seen padded with unrelated routine records (length augmentation)')
+    ap.add_argument('--public-negative-weight', type=float, default=1.0,
+                    help='weight of the non-stalking records written as the public writes (posts, second-language accounts, advice questions): the writers wrote that register about half stalking, the public much less')
     ap.add_argument('--dim', type=int, default=48)
     ap.add_argument('--layers', type=int, default=2)
     ap.add_argument('--ff', type=int, default=96)
@@ -472,6 +478,8 @@ def main():
     print(f'vocabulary {len(vocab)} words; training records {len(train_records)}', flush=True)
 
     def example(r, w):
+        if w > 0 and r.get('style') in PUBLIC_STYLES and not r['label_stalking']:
+            w *= args.public_negative_weight
         ids, grams, forms = encode(r['text'], index)
         if not ids:
             ids, grams, forms = [UNK], [[0] * GRAMS], ['']
@@ -613,7 +621,7 @@ def main():
     data = [{'path': p, 'weight': w, 'records': sum(1 for _, _, q in train_records if q == p), 'sha256': sha256_file(os.path.join(ROOT, p))}
             for p, w in train_files if os.path.exists(os.path.join(ROOT, p))]
     recipe = {'seed': args.seed, 'epochs': args.epochs, 'dim': args.dim, 'layers': args.layers, 'heads': 4, 'ff': args.ff, 'dropout': args.dropout,
-              'word_dropout': args.word_dropout, 'weight_decay': args.weight_decay, 'lr': args.lr, 'synthetic_weight': args.synthetic_weight, 'pad_share': args.pad_share, 'window': WINDOW, 'max_tokens': MAX_TOKENS, 'pool': 'attention+sum', 'pool_bias': [round(float(x), 6) for x in model.bias.detach()], 'grams': GRAMS, 'buckets': BUCKETS, 'left_to_rules': LEFT_TO_RULES, 'optimiser': 'AdamW one-cycle, batch 32',
+              'word_dropout': args.word_dropout, 'weight_decay': args.weight_decay, 'lr': args.lr, 'synthetic_weight': args.synthetic_weight, 'pad_share': args.pad_share, 'public_negative_weight': args.public_negative_weight, 'window': WINDOW, 'max_tokens': MAX_TOKENS, 'pool': 'attention+sum', 'pool_bias': [round(float(x), 6) for x in model.bias.detach()], 'grams': GRAMS, 'buckets': BUCKETS, 'left_to_rules': LEFT_TO_RULES, 'optimiser': 'AdamW one-cycle, batch 32',
               'tasks': TASK_NAMES, 'loss': 'BCE stalking + 0.5 BCE s4A + 0.5 BCE high risk, weighted by source', 'torch': torch.__version__}
     common = {'created_by': 'scripts/train-text-model.py', 'trained_on': data, 'development': figures, 'history': history}
     manifest = {'id': 'text-encoder', 'version': hashlib.sha256(open(onnx_path, 'rb').read()).hexdigest()[:12], **common,

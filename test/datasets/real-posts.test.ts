@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadRealPosts, REAL_POST_LABELS, REAL_POST_TEST_LABELS, realPostLabelSchema, realPostsDir } from '../../datasets/real-posts.ts';
+import { PLAN, selectRealPosts } from '../../datasets/select-real-posts.ts';
 
 const read = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
 const lines = read(REAL_POST_LABELS);
@@ -44,8 +45,21 @@ describe('real-post labels', () => {
     expect(loaded.missing).toBe(0);
     expect(loaded.records.length).toBe(labels.length);
     const test = loadRealPosts(REAL_POST_TEST_LABELS);
-    expect(test.ok && test.missing === 0 && test.records.length === testLabels.length).toBe(true);
+    expect(test.ok).toBe(true);
+    if (!test.ok) return;
+    expect(test.missing).toBe(0);
+    expect(test.records.length).toBe(testLabels.length);
   });
+
+  it.skipIf(!hasTexts)('holds exactly the posts select-real-posts.ts chooses for its seed, in the pools it chose them from, as planned', () => {
+    const { chosen, second } = selectRealPosts(20261207);
+    expect(new Map(chosen.map((c) => [c.id, c.pool]))).toEqual(new Map(testLabels.map((l) => [l.id, l.pool])));
+    for (const source of ['lh', 'sc'] as const) {
+      for (const pool of ['candidate', 'random'] as const) expect(testLabels.filter((l) => l.id.startsWith(source) && l.pool === pool).length).toBe(PLAN[source][pool]);
+    }
+    expect(second.length).toBe(150);
+    expect(second.every((c) => chosen.includes(c))).toBe(true);
+  }, 60_000);
 
   it('says why it skips when the texts are absent', () => {
     const absent = loadRealPosts(REAL_POST_LABELS, '/nonexistent/real-posts');
