@@ -440,7 +440,8 @@ def train_ngram(train, dev_sets, seed, epochs=12):
 
 # ---- main ---------------------------------------------------------------------------------------
 
-# What members of the public write themselves (datasets/README.md, the blind writers W22-W34).
+# Styles of what members of the public write themselves (datasets/schema.ts STYLES): posts and app reports,
+# second-language accounts, advice-forum questions, by any training writer.
 PUBLIC_STYLES = {'public_report', 'esl_account', 'advice_question'}
 
 

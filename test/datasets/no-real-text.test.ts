@@ -1,7 +1,8 @@
 // The real posts' texts never enter the repository, not even as excerpts (their terms:
 // ../shared/data/real-posts/README.md). When the posts are on this machine, every text file the
-// project wrote itself (code, rules and their test sentences, tests, scripts, docs, model fixtures, label files and their rationales)
-// is checked for any run of eight words that also occurs in a post; skipped with a message when not.
+// project wrote itself (code, rules and their test sentences, tests, scripts, docs, model fixtures,
+// the real-post label files and their rationales) is checked for any run of eight words that also
+// occurs in a post; skipped with a message when not.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
