@@ -65,14 +65,15 @@ if (second) {
     const a = pairs.map(([x]) => x[key]);
     const b = pairs.map(([, y]) => y[key]);
     const both = pairs.filter(([x, y]) => x[key] && y[key]).length;
-    const either = pairs.filter(([x, y]) => x[key] || y[key]).length;
+    const first = a.filter(Boolean).length;
+    const second = b.filter(Boolean).length;
     return {
       agreed: pairs.filter(([x, y]) => x[key] === y[key]).length,
       kappa: Math.round(kappa(a, b) * 1000) / 1000,
       // Agreement on positives (2 x both / (first + second)): kappa over a set of mostly negatives hides how often readers differ on what is stalking.
-      positive_agreement: either === 0 ? null : Math.round(((2 * both) / (both + either)) * 1000) / 1000,
-      first: a.filter(Boolean).length,
-      second: b.filter(Boolean).length,
+      positive_agreement: first + second === 0 ? null : Math.round(((2 * both) / (first + second)) * 1000) / 1000,
+      first,
+      second,
     };
   };
   const agreement = { checked: pairs.length, second_reader: second.replace(/^second-|-labels\.jsonl$/g, ''), stalking: agreementOn('label_stalking'), s4a: agreementOn('label_s4a') };

@@ -15,8 +15,8 @@ import { REAL_POST_LABELS, realPostsDir } from './real-posts.ts';
 
 /** How many of each pool: candidates and a random sample, per source. */
 export const PLAN = { lh: { candidate: 140, random: 100 }, sc: { candidate: 260, random: 100 } } as const;
-export const LABELLERS = ['R06', 'R07', 'R08'];
-export const SECOND_READER = 'R09';
+const LABELLERS = ['R06', 'R07', 'R08'];
+const SECOND_READER = 'R09';
 /** The broad search: any word a stalking account might use, and many that one-off incidents use too. */
 const CANDIDATE =
   /stalk|follow|harass|turn(?:s|ed)? up|show(?:s|ed)? up|block|watch|track|\bgps\b|again|keeps?|kept|every ?(?:day|night|time|morning|evening)|daily|always|repeated|constantly|continuous|restraining|protective order|no.contact|won'?t leave|messag|calls? me|calling me|texts? me|outside my|near my (?:house|home)|same (?:man|guy|boy|person)/i;
@@ -87,8 +87,9 @@ function main() {
   const outDir = resolve(values.out);
   // Compared as real paths: a symlink into the repository is the repository.
   const repo = realpathSync(resolve(import.meta.dirname, '..'));
-  const near = existsSync(outDir) ? realpathSync(outDir) : join(realpathSync(existsSync(dirname(outDir)) ? dirname(outDir) : '/'), outDir.split('/').pop()!);
-  const rel = relative(repo, near);
+  let existing = outDir;
+  while (!existsSync(existing)) existing = dirname(existing);
+  const rel = relative(repo, join(realpathSync(existing), relative(existing, outDir)));
   if (!rel.startsWith('..') && !isAbsolute(rel)) throw new Error('--out must be outside the repository: the batches hold the texts');
 
   const { chosen, second } = selectRealPosts(seed);

@@ -4,6 +4,8 @@ import { counts } from './context.ts';
 import { rangeIndexAt, type Range } from './sentences.ts';
 
 export const isCounted = (i: Indicator) => !i.context || counts(i.context);
+/** A behaviour mention that counts towards a course of conduct: a DOMAIN §2 behaviour (not G1) whose context counts. */
+export const isCountedBehaviour = (i: Indicator) => i.category === 'behaviour' && i.code !== 'G1' && !!i.context && counts(i.context);
 const soften = (i: Indicator) => (i.context?.uncertain ? 0.6 : 1) * i.weight;
 
 /** FOUR components: 1 - exp(-sum of weights) over the counted indicators tagged with each. */

@@ -9,7 +9,6 @@
 // written by scripts/train-hybrid.ts from development data only, with the embedding model they were
 // learnt with. The "embeddings" variant is the ablation: the same result shape, scored from the
 // semantic evidence and the pooled embedding alone, with no rule indicator in its evidence.
-import { counts } from './context.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +17,7 @@ import { modelTag } from '../embeddings/embedder.ts';
 import { sharedEmbedder } from '../embeddings/registry.ts';
 import { pool, prepareDoc, semanticCodes, SemanticMatcher, type EmbedderLike, type SemanticCode, type SemanticDoc } from '../embeddings/semantic.ts';
 import { loadCatalogue, type Catalogue } from '../rules/compile.ts';
-import { assessRisk, assessS4a, fourScores, isCounted } from './assess.ts';
+import { assessRisk, assessS4a, fourScores, isCounted, isCountedBehaviour } from './assess.ts';
 import { courseOfConduct } from './conduct.ts';
 import { matchOwners } from './match.ts';
 import { classify, flagsFor, notesFor, recommendationFor } from './explain.ts';
@@ -178,7 +177,7 @@ export function assessEvidence(catalogue: Catalogue, codes: Map<string, Semantic
   for (const ind of indicators) range.set(ind, normalisedRange(doc.n, ind.spans[0]!.start, ind.spans[0]!.end));
   const toSpan = (start: number, end: number) => toOriginal(doc.n, start, end);
   const counted = indicators
-    .filter((i) => i.category === 'behaviour' && i.code !== 'G1' && i.context && counts(i.context))
+    .filter(isCountedBehaviour)
     .map((i) => ({ code: i.code, ...range.get(i)! }));
   const { course, repeatedSentences } = courseOfConduct(doc.n.text, doc.sentences, matchOwners(catalogue.conduct, doc.n.text), counted, toSpan, catalogue.kindsNotCounted);
   const fourOf = (i: Indicator) => (i.rule_id ? ruleById.get(i.rule_id)?.four : codes.get(i.code)?.four) ?? [];

@@ -3,8 +3,8 @@
 //   normalise -> sentences -> match -> context -> course of conduct -> FOUR -> s4A -> risk -> score -> explain
 // The text model (text-model.ts) and the combining scorer (combine.ts) follow it in the default screener.
 import type { Catalogue } from '../rules/compile.ts';
-import { assessRisk, assessS4a, fourScores } from './assess.ts';
-import { applyContext, counts, findCues } from './context.ts';
+import { assessRisk, assessS4a, fourScores, isCountedBehaviour } from './assess.ts';
+import { applyContext, findCues } from './context.ts';
 import { courseOfConduct } from './conduct.ts';
 import { classify, flagsFor, notesFor, recommendationFor, type RecordedAs } from './explain.ts';
 import { findMentions, matchCatalogue } from './match.ts';
@@ -56,7 +56,7 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
 
   const countedBehaviours = mentions
     .map((m, k) => ({ m, ind: indicators[k]! }))
-    .filter(({ ind }) => ind.category === 'behaviour' && ind.code !== 'G1' && ind.context && counts(ind.context))
+    .filter(({ ind }) => isCountedBehaviour(ind))
     .map(({ m, ind }) => ({ code: ind.code, start: m.start, end: m.end }));
   // repeatedSentences: where a statement carries its own repetition ("terrified every time he turns up").
   const { course: conduct, repeatedSentences } = courseOfConduct(n.text, sentences, hits.conduct, countedBehaviours, toSpan, catalogue.kindsNotCounted);
