@@ -18,6 +18,12 @@ function blindCorpusSize(): string {
   }, 0);
   return n.toLocaleString('en-GB');
 }
+/** How the second readings went (datasets/blind/agreement.json): every record, or all but the unchecked training text. */
+function blindSecondReading(): string {
+  const f = path.join(DATASETS, 'agreement.json');
+  const unchecked = existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as { unchecked?: number }).unchecked ?? 0 : 0;
+  return unchecked ? `every record but ${unchecked.toLocaleString('en-GB')} of the training records read by a second reader` : 'every record read by a second reader';
+}
 function blindWriterCount(): number {
   const f = path.join(DATASETS, 'split.json');
   if (!existsSync(f)) return 0;
@@ -238,7 +244,7 @@ Generated from \`${options.metricsSource ?? 'metrics.json'}\` (evaluated ${m.gen
 
 ## Data
 
-- **Blind-written corpus** (\`datasets/blind\`): ${blindCorpusSize()} invented records by ${blindWriterCount()} writers who never saw the rules or the models (police and police-adjacent records in eleven kinds of text; public posts, second-language accounts and advice questions; contrastive pairs), every record read by a second reader; split by writer into train (text models, rules scorer weights), dev (combining scorer, thresholds) and test (figures only).
+- **Blind-written corpus** (\`datasets/blind\`): ${blindCorpusSize()} invented records by ${blindWriterCount()} writers who never saw the rules or the models (police and police-adjacent records in eleven kinds of text; public posts, second-language accounts and advice questions; contrastive pairs; public writing at nearer the world's base rate), ${blindSecondReading()}; split by writer into train (text models, rules scorer weights), dev (combining scorer, thresholds) and test (figures only).
 - **Real-text development set** (\`datasets/real-posts\`): 1,250 real public posts labelled by id; texts read at run time, never stored or trained on.
 - **Real-text test set** (\`datasets/real-posts/test-labels.jsonl\`): 600 other real posts, labelled afterwards by other labellers; figures only. Only 19 are stalking (3.2%), most of them short street-harassment accounts in second-language English where repetition is implied.
 - **Synthetic corpus** (\`datasets/synthetic\`): generated narratives used to build the rules and, with the blind training split, to fit the rules' scorer; the text models no longer train on it (with it they learnt the generator's habits).
