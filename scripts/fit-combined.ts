@@ -1,6 +1,6 @@
 // Fits the default screener's combining scorer (models/combined-scorer.json) on DEVELOPMENT data
 // only: the blind-written dev split and the gold dev split. No test split is read; the real posts only choose among input sets (below).
-//   node --import tsx scripts/fit-combined.ts [--recall 0.95] [--min-precision 0.84] [--s4a-recall 0.9] [--priority-precision 0.99] [--risk-recall 0.97]
+//   node --import tsx scripts/fit-combined.ts [--recall 0.95] [--min-precision 0.84] [--s4a-recall 0.9] [--priority-precision 0.99] [--risk-recall 0.95]
 //
 // 1. Screens every dev record with the rules (their own scorer) and the text models.
 // 2. A logistic model per task over the rules' stalking and s4A log-odds and the text models' logits
@@ -29,7 +29,11 @@
 //    the rules' larger share, blind-test precision ran about 4 points under written-dev precision, and
 //    at 0.82 it fell under the 0.80 target once; raised after seeing that). The priority
 //    band: the lowest threshold whose precision reaches its target. The text models read alone (the
-//    ablation's rows) get the highest threshold reaching the recall target.
+//    ablation's rows) get the highest threshold reaching the recall target. High risk: the highest
+//    threshold at which the lower 95% (Wilson) bound of written-dev recall reaches --risk-recall, not
+//    the point estimate: a missed high-risk record is the costliest miss, and a threshold set where
+//    the point estimate just reaches its target misses it on new writers about half the time (at a
+//    point target of 0.97, written-dev 96.7%, blind test ran at 94.6%; changed after seeing that).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,7 +58,7 @@ const { values } = parseArgs({
     recall: { type: 'string', default: '0.95' },
     's4a-recall': { type: 'string', default: '0.9' },
     'priority-precision': { type: 'string', default: '0.99' },
-    'risk-recall': { type: 'string', default: '0.97' },
+    'risk-recall': { type: 'string', default: '0.95' },
     'min-precision': { type: 'string', default: '0.84' },
   },
 });
@@ -125,6 +129,13 @@ function outOfFold(rows: Row[], foldOf: (i: number) => number, folds = 5): numbe
     });
   }
   return out;
+}
+
+/** The lower bound of the Wilson score interval (95%) for a proportion k of n. */
+function wilsonLower(k: number, n: number, z = 1.96): number {
+  const p = k / n;
+  const z2 = z * z;
+  return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
 }
 
 /** The lowest threshold at which precision reaches the target (over thresholds at the scores). */
@@ -280,7 +291,8 @@ async function main() {
   const missedByRules = written(riskOof).filter((_, i) => yRisk[i] && !rulesHigh[i]).sort((a, b) => b - a);
   const caughtByRules = written(yRisk).filter((yy, i) => yy && rulesHigh[i]).length;
   const positivesRisk = written(yRisk).filter(Boolean).length;
-  const needed = Math.max(0, Math.ceil(target.highRisk * positivesRisk) - caughtByRules);
+  let needed = 0;
+  while (caughtByRules + needed < positivesRisk && wilsonLower(caughtByRules + needed, positivesRisk) < target.highRisk) needed++;
   const highRiskThreshold = needed === 0 ? 1 : Math.floor(missedByRules[Math.min(needed, missedByRules.length) - 1]! * 10000) / 10000;
   const graded = riskOof.map((p, i) => rulesHigh[i] || p >= highRiskThreshold);
 
@@ -328,6 +340,7 @@ async function main() {
       rule: realX.length
         ? 'inputs and form (the fitted head alone; with half its stalking say given to the rules\' log-odds; or half, three quarters where the rules count a course of conduct): among the candidates with written-dev precision of at least 0.85 at the recall target (out of fold), the best real-text F2 at its flag threshold (within 0.02 of it, the best real-text average precision); flag threshold: the best real-text F2 among thresholds keeping written-dev recall at the target and precision at the floor'
         : 'inputs: the best written-dev precision at the recall target; flag threshold: the highest reaching the recall target',
+      high_risk_rule: 'graded high where the rules say so or the high-risk head reaches its threshold: the highest at which the lower 95% Wilson bound of written-dev recall (out of fold) on the records labelled high reaches targets.highRisk',
       real_text_at_flag_threshold: realScores ? figures(realScores.p, realScores.y, thresholds.stalking) : null,
       real_text_at_recall_target: realScores ? figures(realScores.p, realScores.y, thresholdForRecall(written(oof.stalking), written(y.stalking), target.stalking)) : null,
       inputs_compared: comparison,
