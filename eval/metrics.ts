@@ -68,6 +68,17 @@ export function thresholdForRecall(scores: readonly number[], labels: readonly b
   return Math.floor(positives[k - 1]! * 10000) / 10000;
 }
 
+/**
+ * The lower end of the Wilson score interval for a proportion of k successes in n (z = 1.96: a
+ * two-sided 95% interval). 0 when n is 0.
+ */
+export function wilsonLower(k: number, n: number, z = 1.96): number {
+  if (n === 0) return 0;
+  const p = k / n;
+  const z2 = z * z;
+  return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+}
+
 export function f1(c: Confusion): number {
   const p = precision(c);
   const r = recall(c);

@@ -18,11 +18,12 @@ function blindCorpusSize(): string {
   }, 0);
   return n.toLocaleString('en-GB');
 }
-/** How the second readings went (datasets/blind/agreement.json): every record, or all but the unchecked training text. */
+/** How the second readings went (datasets/blind/agreement.json); no claim when the file is absent. */
 function blindSecondReading(): string {
   const f = path.join(DATASETS, 'agreement.json');
-  const unchecked = existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as { unchecked?: number }).unchecked ?? 0 : 0;
-  return unchecked ? `every record but ${unchecked.toLocaleString('en-GB')} of the training records read by a second reader` : 'every record read by a second reader';
+  if (!existsSync(f)) return 'second readings: see datasets/README.md';
+  const { checked = 0, unchecked = 0 } = JSON.parse(readFileSync(f, 'utf8')) as { checked?: number; unchecked?: number };
+  return unchecked ? `${checked.toLocaleString('en-GB')} records read by a second reader, ${unchecked.toLocaleString('en-GB')} not (datasets/README.md says which)` : 'every record read by a second reader';
 }
 function blindWriterCount(): number {
   const f = path.join(DATASETS, 'split.json');

@@ -1,6 +1,6 @@
 // Fits the default screener's combining scorer (models/combined-scorer.json) on DEVELOPMENT data
 // only: the blind-written dev split and the gold dev split. No test split is read; the real posts only choose among input sets (below).
-//   node --import tsx scripts/fit-combined.ts [--recall 0.95] [--min-precision 0.84] [--s4a-recall 0.9] [--priority-precision 0.99] [--risk-recall 0.95]
+//   node --import tsx scripts/fit-combined.ts [--recall 0.95] [--min-precision 0.84] [--s4a-recall 0.9] [--priority-precision 0.99] [--risk-recall-bound 0.95]
 //
 // 1. Screens every dev record with the rules (their own scorer) and the text models.
 // 2. A logistic model per task over the rules' stalking and s4A log-odds and the text models' logits
@@ -30,10 +30,13 @@
 //    at 0.82 it fell under the 0.80 target once; raised after seeing that). The priority
 //    band: the lowest threshold whose precision reaches its target. The text models read alone (the
 //    ablation's rows) get the highest threshold reaching the recall target. High risk: the highest
-//    threshold at which the lower 95% (Wilson) bound of written-dev recall reaches --risk-recall, not
-//    the point estimate: a missed high-risk record is the costliest miss, and a threshold set where
-//    the point estimate just reaches its target misses it on new writers about half the time (at a
-//    point target of 0.97, written-dev 96.7%, blind test ran at 94.6%; changed after seeing that).
+//    threshold at which the lower end of the two-sided 95% Wilson interval of written-dev recall
+//    reaches --risk-recall-bound (0.95), a margin over the point estimate that grows as the labelled
+//    high-risk records get fewer (with 267 it asks for 261 found, 97.8%). A missed high-risk record is
+//    the costliest miss, and a threshold set where the point estimate just reaches its target sits on
+//    the edge (the old point target 0.97: written dev 97.0%, blind test 94.6%; changed after seeing
+//    that). The margin covers sampling, not the difference between writers: it did not move the
+//    blind test figure.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +45,7 @@ import { labelledRecordSchema, type LabelledRecord } from '../datasets/schema.ts
 import { padded } from '../datasets/padding.ts';
 import { loadRealPosts } from '../datasets/real-posts.ts';
 import { unlabelled } from '../eval/harness.ts';
-import { averagePrecision, confusionAt, precision, thresholdForRecall } from '../eval/metrics.ts';
+import { averagePrecision, confusionAt, precision, thresholdForRecall, wilsonLower } from '../eval/metrics.ts';
 import { loadCatalogue } from '../src/rules/compile.ts';
 import { COMBINED_SCORER_PATH, RULES_COURSE_MEANING, combinedFeatures, rulesShare, withRulesShare, type CombinedFeature, type CombinedFeatures, type CombinedModel } from '../src/screening/combine.ts';
 import { analyse } from '../src/screening/pipeline.ts';
@@ -58,7 +61,7 @@ const { values } = parseArgs({
     recall: { type: 'string', default: '0.95' },
     's4a-recall': { type: 'string', default: '0.9' },
     'priority-precision': { type: 'string', default: '0.99' },
-    'risk-recall': { type: 'string', default: '0.95' },
+    'risk-recall-bound': { type: 'string', default: '0.95' },
     'min-precision': { type: 'string', default: '0.84' },
   },
 });
@@ -66,7 +69,8 @@ const target = {
   stalking: Number(values.recall),
   s4a: Number(values['s4a-recall']),
   priority: Number(values['priority-precision']),
-  highRisk: Number(values['risk-recall']),
+  /** High risk: a target for the lower Wilson bound of recall, not for recall itself. */
+  highRiskBound: Number(values['risk-recall-bound']),
   minPrecision: Number(values['min-precision']),
 };
 
@@ -129,13 +133,6 @@ function outOfFold(rows: Row[], foldOf: (i: number) => number, folds = 5): numbe
     });
   }
   return out;
-}
-
-/** The lower bound of the Wilson score interval (95%) for a proportion k of n. */
-function wilsonLower(k: number, n: number, z = 1.96): number {
-  const p = k / n;
-  const z2 = z * z;
-  return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
 }
 
 /** The lowest threshold at which precision reaches the target (over thresholds at the scores). */
@@ -291,9 +288,13 @@ async function main() {
   const missedByRules = written(riskOof).filter((_, i) => yRisk[i] && !rulesHigh[i]).sort((a, b) => b - a);
   const caughtByRules = written(yRisk).filter((yy, i) => yy && rulesHigh[i]).length;
   const positivesRisk = written(yRisk).filter(Boolean).length;
+  if (wilsonLower(positivesRisk, positivesRisk) < target.highRiskBound) {
+    throw new Error(`${positivesRisk} records labelled high risk cannot show a recall bound of ${target.highRiskBound} even if all are found: lower --risk-recall-bound or label more`);
+  }
   let needed = 0;
-  while (caughtByRules + needed < positivesRisk && wilsonLower(caughtByRules + needed, positivesRisk) < target.highRisk) needed++;
-  const highRiskThreshold = needed === 0 ? 1 : Math.floor(missedByRules[Math.min(needed, missedByRules.length) - 1]! * 10000) / 10000;
+  while (wilsonLower(caughtByRules + needed, positivesRisk) < target.highRiskBound) needed++;
+  // caught + missed = positives, so needed never exceeds the missed list.
+  const highRiskThreshold = needed === 0 ? 1 : Math.floor(missedByRules[needed - 1]! * 10000) / 10000;
   const graded = riskOof.map((p, i) => rulesHigh[i] || p >= highRiskThreshold);
 
   const alone = (scores: TextScore[]) => {
@@ -340,7 +341,7 @@ async function main() {
       rule: realX.length
         ? 'inputs and form (the fitted head alone; with half its stalking say given to the rules\' log-odds; or half, three quarters where the rules count a course of conduct): among the candidates with written-dev precision of at least 0.85 at the recall target (out of fold), the best real-text F2 at its flag threshold (within 0.02 of it, the best real-text average precision); flag threshold: the best real-text F2 among thresholds keeping written-dev recall at the target and precision at the floor'
         : 'inputs: the best written-dev precision at the recall target; flag threshold: the highest reaching the recall target',
-      high_risk_rule: 'graded high where the rules say so or the high-risk head reaches its threshold: the highest at which the lower 95% Wilson bound of written-dev recall (out of fold) on the records labelled high reaches targets.highRisk',
+      high_risk_rule: `graded high where the rules say so or the high-risk head reaches its threshold: the highest at which the lower end of the 95% Wilson interval of written-dev recall (out of fold) on the ${positivesRisk} records labelled high reaches ${target.highRiskBound} (${caughtByRules + needed} found)`,
       real_text_at_flag_threshold: realScores ? figures(realScores.p, realScores.y, thresholds.stalking) : null,
       real_text_at_recall_target: realScores ? figures(realScores.p, realScores.y, thresholdForRecall(written(oof.stalking), written(y.stalking), target.stalking)) : null,
       inputs_compared: comparison,

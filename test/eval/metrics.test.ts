@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapClassificationIntervals, mulberry32, quantile } from '../../eval/bootstrap.ts';
 import { prCurveChart, reliabilityChart, scoreHistogramChart, subgroupRecallChart } from '../../eval/charts.ts';
-import { averagePrecision, brierScore, confusionAt, expectedCalibrationError, f1, multiClassConfusion, prCurve, precision, recall, recallAtBudget, recallAtPrecision, reliabilityBins, subgroupRates, thresholdForRecall, workSavedOverSampling } from '../../eval/metrics.ts';
+import { averagePrecision, brierScore, confusionAt, expectedCalibrationError, f1, multiClassConfusion, prCurve, precision, recall, recallAtBudget, recallAtPrecision, reliabilityBins, subgroupRates, thresholdForRecall, wilsonLower, workSavedOverSampling } from '../../eval/metrics.ts';
 
 const T = true;
 const F = false;
@@ -33,6 +33,22 @@ describe('confusion, precision, recall, F1', () => {
     expect(precision(c)).toBeNaN();
     expect(recall(c)).toBe(0);
     expect(f1(c)).toBeNaN();
+  });
+});
+
+describe('Wilson interval, lower end (the high-risk threshold asks for it)', () => {
+  it('matches the formula worked by hand', () => {
+    // All found: n / (n + z^2) = 10 / 13.8416 = 0.72247; 8 of 10: (0.8 + 0.19208 - 1.96 x sqrt(0.016 + 0.0096040)) / 1.38416 = 0.49016.
+    expect(wilsonLower(10, 10)).toBeCloseTo(0.72247, 4);
+    expect(wilsonLower(8, 10)).toBeCloseTo(0.49016, 4);
+    expect(wilsonLower(0, 10)).toBeCloseTo(0, 10);
+    expect(wilsonLower(0, 0)).toBe(0);
+  });
+  it('needs 73 records all found to reach 0.95, and 261 of 267', () => {
+    expect(wilsonLower(72, 72)).toBeLessThan(0.95);
+    expect(wilsonLower(73, 73)).toBeGreaterThanOrEqual(0.95);
+    expect(wilsonLower(260, 267)).toBeLessThan(0.95);
+    expect(wilsonLower(261, 267)).toBeGreaterThanOrEqual(0.95);
   });
 });
 
