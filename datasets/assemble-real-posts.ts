@@ -12,21 +12,21 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { kappa } from './assemble-blind.ts';
-import { REAL_POST_LABELS, realPostLabelSchema, realPostsDir } from './real-posts.ts';
+import { POOL_FILES, REAL_POST_LABELS, realPostLabelSchema, realPostsDir, type RealPostLabel } from './real-posts.ts';
 
 const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' } } });
 const to = values.to ?? REAL_POST_LABELS;
 if (!values.from) throw new Error('--from DIR is required');
 const pools = new Map((JSON.parse(readFileSync(join(values.from, 'selection.json'), 'utf8')) as { id: string; pool: 'candidate' | 'random' }[]).map((s) => [s.id, s.pool]));
 const sha1 = new Map<string, string>();
-for (const f of ['legal-advice-posts.jsonl', 'safecity-stories.jsonl']) {
+for (const f of Object.values(POOL_FILES)) {
   for (const line of readFileSync(join(realPostsDir(), f), 'utf8').split('\n')) {
     if (!line.trim()) continue;
     const p = JSON.parse(line) as { id: string; text: string };
     if (pools.has(p.id)) sha1.set(p.id, createHash('sha1').update(p.text, 'utf8').digest('hex'));
   }
 }
-const out: string[] = [];
+const out: RealPostLabel[] = [];
 for (const f of readdirSync(values.from).filter((f) => /^labels-R\d+\.jsonl$/.test(f)).sort()) {
   const labeller = f.replace(/^labels-|\.jsonl$/g, '');
   for (const line of readFileSync(join(values.from, f), 'utf8').split('\n')) {
@@ -43,18 +43,18 @@ for (const f of readdirSync(values.from).filter((f) => /^labels-R\d+\.jsonl$/.te
       rationale: String(l.rationale ?? ''),
       labeller,
     });
-    out.push(JSON.stringify(label));
+    out.push(label);
   }
 }
-out.sort();
-writeFileSync(to, `${out.join('\n')}\n`);
+out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+writeFileSync(to, `${out.map((l) => JSON.stringify(l)).join('\n')}\n`);
 console.log(`wrote ${out.length} labels to ${to}`);
 
 // Agreement of a second reader (blind to the first labels) with the first, per label: share agreed and Cohen's kappa.
 const second = readdirSync(values.from).find((f) => /^second-R\d+-labels\.jsonl$/.test(f));
 if (second) {
   const reading = z.object({ id: z.string(), label_stalking: z.boolean(), label_s4a: z.boolean() });
-  const first = new Map(out.map((l) => reading.parse(JSON.parse(l))).map((l) => [l.id, l]));
+  const first = new Map(out.map((l) => [l.id, l]));
   const pairs = readFileSync(join(values.from, second), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
@@ -65,15 +65,15 @@ if (second) {
     const a = pairs.map(([x]) => x[key]);
     const b = pairs.map(([, y]) => y[key]);
     const both = pairs.filter(([x, y]) => x[key] && y[key]).length;
-    const first = a.filter(Boolean).length;
-    const second = b.filter(Boolean).length;
+    const positivesFirst = a.filter(Boolean).length;
+    const positivesSecond = b.filter(Boolean).length;
     return {
       agreed: pairs.filter(([x, y]) => x[key] === y[key]).length,
       kappa: Math.round(kappa(a, b) * 1000) / 1000,
       // Agreement on positives (2 x both / (first + second)): kappa over a set of mostly negatives hides how often readers differ on what is stalking.
-      positive_agreement: first + second === 0 ? null : Math.round(((2 * both) / (first + second)) * 1000) / 1000,
-      first,
-      second,
+      positive_agreement: positivesFirst + positivesSecond === 0 ? null : Math.round(((2 * both) / (positivesFirst + positivesSecond)) * 1000) / 1000,
+      first: positivesFirst,
+      second: positivesSecond,
     };
   };
   const agreement = { checked: pairs.length, second_reader: second.replace(/^second-|-labels\.jsonl$/g, ''), stalking: agreementOn('label_stalking'), s4a: agreementOn('label_s4a') };

@@ -14,7 +14,9 @@ export const REAL_POST_LABELS = join(ROOT, 'datasets', 'real-posts', 'labels.jso
 /** The real-text test set: other posts (datasets/select-real-posts.ts), labelled later by other labellers; nothing is chosen on it. */
 export const REAL_POST_TEST_LABELS = join(ROOT, 'datasets', 'real-posts', 'test-labels.jsonl');
 export const realPostsDir = () => process.env.REAL_POSTS_DIR ?? join(ROOT, '..', 'shared', 'data', 'real-posts');
-const POOLS = ['legal-advice-posts.jsonl', 'safecity-stories.jsonl'];
+/** The shared pool's files, by the prefix of their posts' ids. */
+export const POOL_FILES = { lh: 'legal-advice-posts.jsonl', sc: 'safecity-stories.jsonl' } as const;
+const POOLS = Object.values(POOL_FILES);
 
 export const realPostLabelSchema = z.object({
   id: z.string().regex(/^(lh|sc)-[0-9a-f]{12}$/),

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mulberry32 } from '../eval/bootstrap.ts';
-import { REAL_POST_LABELS, realPostsDir } from './real-posts.ts';
+import { POOL_FILES, REAL_POST_LABELS, realPostsDir } from './real-posts.ts';
 
 /** How many of each pool: candidates and a random sample, per source. */
 export const PLAN = { lh: { candidate: 140, random: 100 }, sc: { candidate: 260, random: 100 } } as const;
@@ -57,7 +57,8 @@ export function selectRealPosts(seed: number, dir = realPostsDir()): { chosen: C
 
   const taken = new Set(readFileSync(REAL_POST_LABELS, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id));
   const chosen: Chosen[] = [];
-  for (const [source, file] of [['lh', 'legal-advice-posts.jsonl'], ['sc', 'safecity-stories.jsonl']] as const) {
+  for (const source of ['lh', 'sc'] as const) {
+    const file = POOL_FILES[source];
     const posts = readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; text: string });
     for (const p of posts) if (taken.has(p.id)) remember(p.text);
     const fresh = posts.filter((p) => !taken.has(p.id) && p.text.trim().length > 0);
