@@ -5,6 +5,9 @@ import type { Hit } from './match.ts';
 import type { CourseOfConduct, EvidenceItem, Span } from './types.ts';
 import { rangeIndexAt, type Range } from './sentences.ts';
 
+/** DOMAIN §2 codes of pursuit: contact (A), online (B), presence (C), monitoring (D), gifts (E), others used (F), breaches (L), covert monitoring (N), allegations (P1). */
+export const PURSUIT_CODE = /^(?:[ABCDEFLN]\d|P1)$/;
+
 const NUMBER_WORDS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17,
@@ -44,7 +47,7 @@ export function courseOfConduct(
   behaviours: CountedMention[],
   toSpan: (start: number, end: number) => Span,
   kindsNotCounted: ReadonlySet<string> = new Set(),
-): { course: CourseOfConduct; repeatedSentences: Set<number> } {
+): { course: CourseOfConduct; repeatedSentences: Set<number>; pursuitRepeated: boolean } {
   const evidence: EvidenceItem[] = [];
   /** Sentences whose own wording says the behaviour recurred (used for fear "every time"). */
   const repeatedSentences = new Set<number>();
@@ -52,10 +55,19 @@ export function courseOfConduct(
   // A count may sit in the sentence after the behaviour: "He waits outside her work. This has happened x4."
   const countable = new Set([...behaviourSentences].flatMap((s) => [s, s + 1]));
   const dates = new Map<string, Span>();
+  const pursuitDates = new Set<string>();
   // Persistence that may lie inside one outing ("he kept following me"), held apart until we know
   // whether the text tells of one outing only.
   const withinEpisode: EvidenceItem[] = [];
   const episodes: { sentence: number; covers: number }[] = [];
+  // Whether the text itself states that pursuit recurred: a count, a frequency, a duration, "again" or
+  // two dates, in the sentence of a pursuit behaviour or the one after it. Not an allegation counted as a
+  // course by definition, not persistence that may lie inside one outing, not several kinds told apart.
+  // A story of one frightening outing and a long account of repeated violence both reach two occasions
+  // by those other routes; the terse "a boy used to follow me daily" reaches it by this one.
+  const pursuitSentences = new Set(behaviours.filter((b) => PURSUIT_CODE.test(b.code)).map((b) => rangeIndexAt(sentences, b.start)));
+  const ofPursuit = (s: number) => pursuitSentences.has(s) || pursuitSentences.has(s - 1);
+  let pursuitRepeated = false;
 
   for (const hit of counting) {
     const rule = hit.owner;
@@ -70,6 +82,7 @@ export function courseOfConduct(
     if (rule.kind === 'date') {
       if (!behaviourSentences.has(sentence)) continue; // a date is an occasion only beside the behaviour
       dates.set(matched.replace(/^(?:on|last|this|next) /, ''), span);
+      if (pursuitSentences.has(sentence)) pursuitDates.add(matched.replace(/^(?:on|last|this|next) /, ''));
       continue;
     }
     let occasions = rule.occasions === 'count' ? (countIn(matched) ?? 1) : rule.occasions;
@@ -77,8 +90,10 @@ export function courseOfConduct(
     if (occasions < 2) continue;
     repeatedSentences.add(sentence);
     (rule.within_one_episode ? withinEpisode : evidence).push({ reason: rule.reason, span, occasions });
+    if (!rule.within_one_episode && ofPursuit(sentence)) pursuitRepeated = true;
   }
 
+  if (pursuitDates.size >= 2) pursuitRepeated = true;
   if (dates.size >= 2) {
     for (const span of dates.values()) evidence.push({ reason: 'a separate dated event with behaviour', span, occasions: dates.size });
   }
@@ -113,5 +128,5 @@ export function courseOfConduct(
 
   const occasions_min = Math.max(behaviours.length > 0 ? 1 : 0, ...evidence.map((e) => e.occasions ?? 0));
   evidence.sort((a, b) => (b.occasions ?? 0) - (a.occasions ?? 0) || a.span.start - b.span.start);
-  return { course: { occasions_min, evidence }, repeatedSentences };
+  return { course: { occasions_min, evidence }, repeatedSentences, pursuitRepeated };
 }

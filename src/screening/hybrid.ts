@@ -179,13 +179,13 @@ export function assessEvidence(catalogue: Catalogue, codes: Map<string, Semantic
   const counted = indicators
     .filter(isCountedBehaviour)
     .map((i) => ({ code: i.code, ...range.get(i)! }));
-  const { course, repeatedSentences } = courseOfConduct(doc.n.text, doc.sentences, matchOwners(catalogue.conduct, doc.n.text), counted, toSpan, catalogue.kindsNotCounted);
+  const { course, repeatedSentences, pursuitRepeated } = courseOfConduct(doc.n.text, doc.sentences, matchOwners(catalogue.conduct, doc.n.text), counted, toSpan, catalogue.kindsNotCounted);
   const fourOf = (i: Indicator) => (i.rule_id ? ruleById.get(i.rule_id)?.four : codes.get(i.code)?.four) ?? [];
   const severityOf = (i: Indicator) => (i.rule_id ? ruleById.get(i.rule_id)?.severity : codes.get(i.code)?.severity);
   const four = fourScores(indicators, fourOf, course.occasions_min);
   const s4a = assessS4a(indicators, doc.sentences, (i) => range.get(i)?.start ?? 0, course.occasions_min, repeatedSentences);
   const risk = assessRisk(indicators, severityOf);
-  return { course, four, s4a, risk, features: features(indicators, course, s4a, risk, four.fixated, doc.n.text.length) };
+  return { course, four, s4a, risk, features: features(indicators, course, s4a, risk, four.fixated, doc.n.text.length, pursuitRepeated) };
 }
 
 export function semanticExtras(semantic: Indicator[], ruleIndicators: Indicator[], threshold: (code: string) => number): SemanticExtras {

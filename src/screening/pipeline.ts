@@ -59,12 +59,12 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
     .filter(({ ind }) => isCountedBehaviour(ind))
     .map(({ m, ind }) => ({ code: ind.code, start: m.start, end: m.end }));
   // repeatedSentences: where a statement carries its own repetition ("terrified every time he turns up").
-  const { course: conduct, repeatedSentences } = courseOfConduct(n.text, sentences, hits.conduct, countedBehaviours, toSpan, catalogue.kindsNotCounted);
+  const { course: conduct, repeatedSentences, pursuitRepeated } = courseOfConduct(n.text, sentences, hits.conduct, countedBehaviours, toSpan, catalogue.kindsNotCounted);
   const four = fourScores(indicators, (i) => ruleOf.get(i)?.four ?? [], conduct.occasions_min);
   const s4a = assessS4a(indicators, sentences, (i) => startOf.get(i) ?? 0, conduct.occasions_min, repeatedSentences);
   const risk = assessRisk(indicators, (i) => ruleOf.get(i)?.severity);
 
-  const x = features(indicators, conduct, s4a, risk, four.fixated, n.text.length);
+  const x = features(indicators, conduct, s4a, risk, four.fixated, n.text.length, pursuitRepeated);
   const stalkingProbability = probability(scorer.stalking, x);
   // Scores as reported (four places), which the flags compare: never a score at the threshold without its flag.
   const stalkingScore = round(stalkingProbability);

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CourseOfConduct, Indicator, RiskAssessment, S4aAssessment, Thresholds } from './types.ts';
 import { isCounted } from './assess.ts';
+import { PURSUIT_CODE } from './conduct.ts';
 
 export const FEATURES = [
   'behaviour_weight', // log1p of the summed weights of distinct counted behaviour codes
@@ -25,6 +26,7 @@ export const FEATURES = [
   'dispute', // a genuine dispute is described (context only: stalkers weaponise disputes)
   'ex_partner_course', // former partner AND a course of conduct: recorded as stalking by default (Home Office rule, DOMAIN §1.7)
   'pursuit_course', // a course of conduct AND a pursuit behaviour (contact, presence, monitoring, gifts, third parties, a breach, an allegation)
+  'pursuit_repeated', // the text states that a pursuit behaviour recurred (conduct.ts): a count, frequency, duration, "again" or two dates beside it
   'log_length', // log(characters / 500): the same evidence means less in a long text, where more words match by chance
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
@@ -68,9 +70,6 @@ export function loadScorer(path = SCORER_PATH): ScorerModel {
   return JSON.parse(readFileSync(path, 'utf8')) as ScorerModel;
 }
 
-/** DOMAIN §2 codes of pursuit: contact (A), online (B), presence (C), monitoring (D), gifts (E), others used (F), breaches (L), covert monitoring (N), allegations (P1). */
-const PURSUIT_CODE = /^(?:[ABCDEFLN]\d|P1)$/;
-
 export function features(
   indicators: Indicator[],
   conduct: CourseOfConduct,
@@ -78,6 +77,7 @@ export function features(
   risk: RiskAssessment,
   fixated: number,
   chars: number,
+  pursuitRepeated: boolean,
 ): FeatureVector {
   const counted = indicators.filter(isCounted);
   const behaviours = counted.filter((i) => i.category === 'behaviour' && i.code !== 'G1');
@@ -104,6 +104,7 @@ export function features(
     // Repetition that attaches to violence or abuse within a household is common in family-abuse and
     // dispute accounts; repetition of pursuit (following, turning up, contact...) is what stalking is.
     pursuit_course: conduct.occasions_min >= 2 && behaviours.some((b) => PURSUIT_CODE.test(b.code)) ? 1 : 0,
+    pursuit_repeated: pursuitRepeated ? 1 : 0,
     // A long account (a forum post about a custody case, a history of family abuse) meets many
     // behaviour words by chance; fitted on training data, its weight discounts evidence by length.
     log_length: Math.log(Math.max(chars, 50) / 500),

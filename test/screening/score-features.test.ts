@@ -35,6 +35,43 @@ describe('pursuit_course', () => {
   });
 });
 
+// pursuit_repeated is narrower: the text itself states that the pursuit recurred (a count, a frequency,
+// a duration, "again", two dates) beside the pursuit, not a course counted from an allegation, from
+// persistence inside one outing, or from repetition attached to something else.
+describe('pursuit_repeated', () => {
+  it.each([
+    'a boy used to follow me to my coaching class daily',
+    'The caretaker stalked her for one month.',
+    'He turned up at her flat again.',
+    'He waited outside her office on 3 March. On 9 March he followed her to the car park.',
+    'that old man kept clicking her photos at the bus stand, he has done it three times',
+  ])('is set where the text says the pursuit recurred: %s', (text) => {
+    expect(featuresOf(text).pursuit_repeated).toBe(1);
+  });
+
+  it.each([
+    // one outing, however long it went on
+    'two lads kept following me till i reached the station',
+    'Two lads whistled and followed me for some time.',
+    // a course by definition only (an allegation), with nothing counted
+    'I think my ex is stalking me.',
+    // repetition, but of violence, not pursuit
+    'Her stepfather shouts at her and hits her at home, nearly every night, again and again.',
+    // repetition of something else, in another part of the text
+    'A man followed me from the bus stop. I told my mum that night. I have taken the same bus every day for years.',
+  ])('is not set otherwise: %s', (text) => {
+    expect(featuresOf(text).pursuit_repeated).toBe(0);
+  });
+
+  it('raises the rules score of stated repeated following over an allegation of the same', () => {
+    const alleged = analyse({ id: 'a', text: 'a man from the next block is stalking me' }, catalogue, scorer, rulesThresholds(scorer));
+    const stated = analyse({ id: 'b', text: 'a man from the next block stalks me every day' }, catalogue, scorer, rulesThresholds(scorer));
+    expect(alleged.features.course_of_conduct).toBe(1);
+    expect(stated.result.stalking_score).toBeGreaterThan(alleged.result.stalking_score);
+    expect(scorer.stalking.weights.pursuit_repeated ?? 0).toBeGreaterThan(0);
+  });
+});
+
 describe('log_length', () => {
   const scoreOf = (text: string) => analyse({ id: 'l', text }, catalogue, scorer, rulesThresholds(scorer)).result;
   const evidence = 'Since we split he has turned up at my flat three times and keeps texting my sister.';
