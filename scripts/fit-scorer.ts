@@ -95,7 +95,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const s4a = fit('s4a');
   // The id follows what the fit produced too: a new feature or a change in how one is counted
   // (src/screening) changes the weights without changing the catalogue or the data.
-  hash.update(JSON.stringify({ stalking, s4a }));
+  hash.update(JSON.stringify({ FEATURES, stalking, s4a }));
   const scorer: ScorerModel = {
     id: `rules-lr-${hash.digest('hex').slice(0, 10)}`,
     fitted_on: `weights: ${SOURCES.filter((s) => s.role === 'fit').map((s) => s.path).join(' + ')}; threshold: recall ${target} on ${SOURCES.filter((s) => s.role === 'threshold').map((s) => s.path).join(' + ')}; catalogue ${catalogue.version}`,

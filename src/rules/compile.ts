@@ -87,19 +87,24 @@ export function inflections(word: string): string[] {
 // A comma may end the word before the gap ("unbeknown to her, her landlord").
 const GAP = '[,:]? (?:[^\\s.!?;]+ ){0,6}?';
 
-function makeExpander(lexicons: Map<string, string[]>) {
+/**
+ * @param asTries word alternatives as tries (the compiled patterns), or as plain lists: the spelling
+ * index reads whole words from those (a trie splits "flatmate" into "f(?:riend|latmate)").
+ */
+function makeExpander(lexicons: Map<string, string[]>, asTries = true) {
+  const alternatives = asTries ? trieRegex : (words: string[]) => `(?:${words.join('|')})`;
   const expand = (pattern: string, depth = 0): string => {
     if (depth > 5) throw new Error(`lexicon nesting too deep in "${pattern}"`);
-    return literalGroupsAsTries(pattern)
+    return (asTries ? literalGroupsAsTries(pattern) : pattern)
       .replace(/ __ /g, GAP)
       .replace(/\{([a-z][a-z0-9_]*)\}/g, (_m, name: string) => {
         const entries = lexicons.get(name);
         if (!entries) throw new Error(`unknown lexicon {${name}}`);
         const literal = entries.filter((e) => LITERAL.test(e));
         const others = entries.filter((e) => !LITERAL.test(e)).map((e) => expand(e, depth + 1)).sort((a, b) => b.length - a.length);
-        return `(?:${[...(literal.length ? [trieRegex(literal)] : []), ...others].join('|')})`;
+        return `(?:${[...(literal.length ? [alternatives(literal)] : []), ...others].join('|')})`;
       })
-      .replace(/<([a-z][a-z' -]*)>/g, (_m, word: string) => trieRegex(inflections(word)));
+      .replace(/<([a-z][a-z' -]*)>/g, (_m, word: string) => alternatives(inflections(word)));
   };
   return (pattern: string) => expand(pattern);
 }
@@ -189,6 +194,7 @@ export function loadCatalogue(dir: string = DEFAULT_CATALOGUE_DIR): Catalogue {
     }
   }
   const expand = makeExpander(lexicons);
+  const expandPlain = makeExpander(lexicons, false);
   const vocabulary = new Set<string>();
   const ids = new Set<string>();
 
@@ -205,9 +211,8 @@ export function loadCatalogue(dir: string = DEFAULT_CATALOGUE_DIR): Catalogue {
   for (const { file, data } of parsed) {
     const compileAll = (id: string, patterns: string[]) =>
       patterns.map((p) => {
-        const expanded = expand(p);
-        literalWords(expanded, vocabulary);
-        return compilePattern(expanded, `${file} ${id}`);
+        literalWords(expandPlain(p), vocabulary);
+        return compilePattern(expand(p), `${file} ${id}`);
       });
     const claim = (id: string) => {
       if (ids.has(id)) throw new Error(`${file}: id ${id} is used twice`);

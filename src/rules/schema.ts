@@ -69,6 +69,18 @@ export const conductSchema = z.object({
    */
   within_one_episode: z.boolean().default(false),
   /**
+   * Whether the expression, beside a pursuit behaviour, says by itself that the pursuit recurred (the
+   * rules scorer's pursuit_repeated). "again" and "every day" do; "still" and "another" count towards
+   * a course but are as often about something else in the sentence ("units still en route").
+   */
+  states_recurrence: z.boolean().default(true),
+  /**
+   * The expression is stalking alleged as going on ("she is being stalked", "he has been stalking me").
+   * Counted (beside the allegation, not inside a story of one outing), it puts the record in the
+   * default screener's queue whatever its score: the allegation itself asks for a stalking screening.
+   */
+  alleges_stalking: z.boolean().default(false),
+  /**
    * For an `episode` frame: how many sentences after its own the outing it tells of covers ("One
    * evening a man followed me. He stared and made comments." is one outing; "he kept following me
    * till I reached the station" frames its own sentence only).

@@ -211,6 +211,10 @@ export function combine(
     clauses = { stalking: alone.clauses.stalking, s4a: alone.clauses.s4a };
   } else {
     stalkingScore = sigmoid(headLogit(model.stalking, model.features, x, 'stalking'));
+    // Stalking alleged as going on ("she is being stalked by a man from work") is queued for a person to
+    // read, whatever the evidence around it: the allegation itself asks for a stalking screening (SST),
+    // and a bare allegation is how many control-room logs read. Its P1 span explains the flag.
+    if (analysis.allegedOngoing) stalkingScore = Math.max(stalkingScore, thresholds.stalking);
     // s4A is stalking plus impact: its probability cannot exceed that of stalking.
     s4aScore = Math.min(sigmoid(headLogit(model.s4a, model.features, x, 's4a')), stalkingScore);
     clauses = { stalking: weightedClauses(model, 'stalking', text, x), s4a: weightedClauses(model, 's4a', text, x) };

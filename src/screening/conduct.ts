@@ -47,7 +47,7 @@ export function courseOfConduct(
   behaviours: CountedMention[],
   toSpan: (start: number, end: number) => Span,
   kindsNotCounted: ReadonlySet<string> = new Set(),
-): { course: CourseOfConduct; repeatedSentences: Set<number>; pursuitRepeated: boolean } {
+): { course: CourseOfConduct; repeatedSentences: Set<number>; pursuitRepeated: boolean; allegedOngoing: boolean } {
   const evidence: EvidenceItem[] = [];
   /** Sentences whose own wording says the behaviour recurred (used for fear "every time"). */
   const repeatedSentences = new Set<number>();
@@ -55,19 +55,24 @@ export function courseOfConduct(
   // A count may sit in the sentence after the behaviour: "He waits outside her work. This has happened x4."
   const countable = new Set([...behaviourSentences].flatMap((s) => [s, s + 1]));
   const dates = new Map<string, Span>();
-  const pursuitDates = new Set<string>();
+  /** Sentences with pursuit that carry a date: a weekday and a date for one outing are one sentence. */
+  const pursuitDateSentences = new Set<number>();
   // Persistence that may lie inside one outing ("he kept following me"), held apart until we know
   // whether the text tells of one outing only.
   const withinEpisode: EvidenceItem[] = [];
   const episodes: { sentence: number; covers: number }[] = [];
-  // Whether the text itself states that pursuit recurred: a count, a frequency, a duration, "again" or
-  // two dates, in the sentence of a pursuit behaviour or the one after it. Not an allegation counted as a
-  // course by definition, not persistence that may lie inside one outing, not several kinds told apart.
-  // A story of one frightening outing and a long account of repeated violence both reach two occasions
-  // by those other routes; the terse "a boy used to follow me daily" reaches it by this one.
+  // Whether the text itself states that pursuit recurred: a count, a frequency, a duration or "again" in
+  // the sentence of a pursuit behaviour, or dates in two sentences that each tell of pursuit. Not an
+  // allegation counted as a course by definition, not persistence that may lie inside one outing, not
+  // several kinds told apart. A story of one frightening outing and a long account of repeated violence
+  // both reach two occasions by those other routes; the terse "a boy used to follow me daily" reaches it
+  // by this one. Only the pursuit's own sentence: the next one is as often about something else ("I am
+  // still shaking", "he hits me every night", "another unit to attend").
   const pursuitSentences = new Set(behaviours.filter((b) => PURSUIT_CODE.test(b.code)).map((b) => rangeIndexAt(sentences, b.start)));
-  const ofPursuit = (s: number) => pursuitSentences.has(s) || pursuitSentences.has(s - 1);
   let pursuitRepeated = false;
+  /** Stalking alleged as going on (conduct.yaml alleges_stalking), in a sentence whose allegation (P1) counts. */
+  let alleged = false;
+  const allegationSentences = new Set(behaviours.filter((b) => b.code === 'P1').map((b) => rangeIndexAt(sentences, b.start)));
 
   for (const hit of counting) {
     const rule = hit.owner;
@@ -82,7 +87,7 @@ export function courseOfConduct(
     if (rule.kind === 'date') {
       if (!behaviourSentences.has(sentence)) continue; // a date is an occasion only beside the behaviour
       dates.set(matched.replace(/^(?:on|last|this|next) /, ''), span);
-      if (pursuitSentences.has(sentence)) pursuitDates.add(matched.replace(/^(?:on|last|this|next) /, ''));
+      if (pursuitSentences.has(sentence)) pursuitDateSentences.add(sentence);
       continue;
     }
     let occasions = rule.occasions === 'count' ? (countIn(matched) ?? 1) : rule.occasions;
@@ -90,10 +95,11 @@ export function courseOfConduct(
     if (occasions < 2) continue;
     repeatedSentences.add(sentence);
     (rule.within_one_episode ? withinEpisode : evidence).push({ reason: rule.reason, span, occasions });
-    if (!rule.within_one_episode && ofPursuit(sentence)) pursuitRepeated = true;
+    if (!rule.within_one_episode && rule.states_recurrence && pursuitSentences.has(sentence)) pursuitRepeated = true;
+    if (rule.alleges_stalking && allegationSentences.has(sentence)) alleged = true;
   }
 
-  if (pursuitDates.size >= 2) pursuitRepeated = true;
+  if (pursuitDateSentences.size >= 2) pursuitRepeated = true;
   if (dates.size >= 2) {
     for (const span of dates.values()) evidence.push({ reason: 'a separate dated event with behaviour', span, occasions: dates.size });
   }
@@ -128,5 +134,5 @@ export function courseOfConduct(
 
   const occasions_min = Math.max(behaviours.length > 0 ? 1 : 0, ...evidence.map((e) => e.occasions ?? 0));
   evidence.sort((a, b) => (b.occasions ?? 0) - (a.occasions ?? 0) || a.span.start - b.span.start);
-  return { course: { occasions_min, evidence }, repeatedSentences, pursuitRepeated };
+  return { course: { occasions_min, evidence }, repeatedSentences, pursuitRepeated, allegedOngoing: alleged && !singleOuting };
 }

@@ -18,6 +18,8 @@ export interface Analysis {
   features: FeatureVector;
   /** What the record is recorded as, classified: later stages recompute flags against it. */
   recordedAs: RecordedAs;
+  /** Stalking alleged as going on (conduct.ts): the default screener queues the record whatever its score. */
+  allegedOngoing: boolean;
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
@@ -59,7 +61,7 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
     .filter(({ ind }) => isCountedBehaviour(ind))
     .map(({ m, ind }) => ({ code: ind.code, start: m.start, end: m.end }));
   // repeatedSentences: where a statement carries its own repetition ("terrified every time he turns up").
-  const { course: conduct, repeatedSentences, pursuitRepeated } = courseOfConduct(n.text, sentences, hits.conduct, countedBehaviours, toSpan, catalogue.kindsNotCounted);
+  const { course: conduct, repeatedSentences, pursuitRepeated, allegedOngoing } = courseOfConduct(n.text, sentences, hits.conduct, countedBehaviours, toSpan, catalogue.kindsNotCounted);
   const four = fourScores(indicators, (i) => ruleOf.get(i)?.four ?? [], conduct.occasions_min);
   const s4a = assessS4a(indicators, sentences, (i) => startOf.get(i) ?? 0, conduct.occasions_min, repeatedSentences);
   const risk = assessRisk(indicators, (i) => ruleOf.get(i)?.severity);
@@ -99,7 +101,7 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
     recommendation: recommendationFor(partial, recordedAs, flags),
     versions: { rules: catalogue.version, model: 'none', scorer: scorer.id },
   };
-  return { result, features: x, recordedAs };
+  return { result, features: x, recordedAs, allegedOngoing };
 }
 
 /** The rules alone, in this thread. */

@@ -34,6 +34,28 @@ describe('the default (combined) screener', () => {
     expect(model.thresholds.priority).toBeGreaterThan(model.thresholds.stalking);
   });
 
+  // DOMAIN: an allegation of stalking asks for a stalking screening; a control-room log often holds
+  // nothing else. Told as going on, it reaches the queue whatever the text model reads; told as one
+  // past outing, it does not by that alone.
+  it.each([
+    'IP STATES SHE IS BEING STALKED BY A MALE FROM WORK',
+    'RP STATES HER DAUGHTER IS BEING STALKED BY A BOY FROM SCHOOL',
+    'I think my ex is stalking me.',
+  ])('queues stalking alleged as going on: %s', async (text) => {
+    const r = await screener.screen({ id: 'alleged', text });
+    expect(r.stalking_flag).toBe(true);
+    expect(r.stalking_score).toBeGreaterThanOrEqual(screener.thresholds.stalking);
+    expect(r.indicators.some((i) => i.code === 'P1' && i.spans.length > 0)).toBe(true);
+  });
+
+  it.each(['She was stalked by a man on the bus.', 'some boys started stalking us near the market', 'my ex is stalking my insta lol', 'He is not stalking her, they are friends.'])(
+    'does not lift a past outing, loose use or a denial: %s',
+    async (text) => {
+      const r = await screener.screen({ id: 'not-alleged', text });
+      expect(r.stalking_score).toBeLessThan(screener.thresholds.stalking);
+    },
+  );
+
   it('explains every flag with at least one span of the original text', () => {
     const flagged = results.filter((r) => r.stalking_flag || r.s4a_flag);
     expect(flagged.length).toBeGreaterThan(10);

@@ -43,6 +43,7 @@ describe('pursuit_repeated', () => {
     'a boy used to follow me to my coaching class daily',
     'The caretaker stalked her for one month.',
     'He turned up at her flat again.',
+    'Her ex has followed her for some time and she is scared.',
     'He waited outside her office on 3 March. On 9 March he followed her to the car park.',
     'that old man kept clicking her photos at the bus stand, he has done it three times',
   ])('is set where the text says the pursuit recurred: %s', (text) => {
@@ -57,8 +58,17 @@ describe('pursuit_repeated', () => {
     'I think my ex is stalking me.',
     // repetition, but of violence, not pursuit
     'Her stepfather shouts at her and hits her at home, nearly every night, again and again.',
-    // repetition of something else, in another part of the text
+    // repetition of something else, in another part of the text or the very next sentence
     'A man followed me from the bus stop. I told my mum that night. I have taken the same bus every day for years.',
+    'One evening a man followed me home. I am still shaking.',
+    'A man followed me from the bus stop. This happens to women every day.',
+    'My ex is stalking me. He hits me every night.',
+    'MALE FOLLOWED IP FROM BUS STN. ANOTHER UNIT TO ATTEND.',
+    // words that go on in the same sentence but are not about the pursuit
+    'IP REPORTS MALE FOLLOWED HER FROM BUS STN TO HOME ADDRESS - UNITS STILL EN ROUTE',
+    // a weekday and a date, or the report's day and the event's, for one outing
+    'On Monday 3rd March SUSP followed IP home from work.',
+    'This morning IP reported that last night SUSP followed her home.',
   ])('is not set otherwise: %s', (text) => {
     expect(featuresOf(text).pursuit_repeated).toBe(0);
   });
