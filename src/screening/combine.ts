@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { flagsFor, notesFor, recommendationFor } from './explain.ts';
+import { STALKING_ALLEGATION } from './conduct.ts';
 import { counts } from './context.ts';
 import type { Analysis } from './pipeline.ts';
 import type { ClauseContribution, TextScore } from './text-model.ts';
@@ -104,7 +105,10 @@ const clip = (z: number) => Math.max(-12, Math.min(12, z));
  * stalking is a course of conduct by definition (DOMAIN 1.2), and the text models never read the
  * word (text-tokens.ts LEFT_TO_RULES), so where it is the evidence they cannot weigh it.
  */
-const allegesStalking = (i: ScreeningResult['indicators'][number]) => i.rule_id === 'P1.stalking-allegation' && !!i.context && counts(i.context);
+const allegesStalking = (i: ScreeningResult['indicators'][number]) => i.rule_id === STALKING_ALLEGATION && !!i.context && counts(i.context);
+/** Whether an ongoing stalking allegation puts the record in the queue: counted, certain, and not told by the suspect about the victim. */
+const queuesAllegation = (rules: ScreeningResult) =>
+  rules.indicators.some((i) => allegesStalking(i) && !i.context!.uncertain) && !rules.indicators.some((i) => i.code === 'G1' && !!i.context && counts(i.context));
 
 export function combinedFeatures(rules: ScreeningResult, text: TextReadings): CombinedFeatures {
   return {
@@ -214,7 +218,9 @@ export function combine(
     // Stalking alleged as going on ("she is being stalked by a man from work") is queued for a person to
     // read, whatever the evidence around it: the allegation itself asks for a stalking screening (SST),
     // and a bare allegation is how many control-room logs read. Its P1 span explains the flag.
-    if (analysis.allegedOngoing) stalkingScore = Math.max(stalkingScore, thresholds.stalking);
+    // Not where the allegation is uncertain ("she is not sure if she is being stalked") or the record is
+    // the suspect's counter-allegation (G1). The floor is rounded up so a threshold of more places still flags.
+    if (analysis.allegedOngoing && queuesAllegation(rules)) stalkingScore = Math.max(stalkingScore, Math.ceil(thresholds.stalking * 10000) / 10000);
     // s4A is stalking plus impact: its probability cannot exceed that of stalking.
     s4aScore = Math.min(sigmoid(headLogit(model.s4a, model.features, x, 's4a')), stalkingScore);
     clauses = { stalking: weightedClauses(model, 'stalking', text, x), s4a: weightedClauses(model, 's4a', text, x) };

@@ -7,6 +7,8 @@ import { rangeIndexAt, type Range } from './sentences.ts';
 
 /** DOMAIN §2 codes of pursuit: contact (A), online (B), presence (C), monitoring (D), gifts (E), others used (F), breaches (L), covert monitoring (N), allegations (P1). */
 export const PURSUIT_CODE = /^(?:[ABCDEFLN]\d|P1)$/;
+/** The rule of a plain stalking allegation ("he is stalking me"), as distinct from harassment or "won't leave me alone". */
+export const STALKING_ALLEGATION = 'P1.stalking-allegation';
 
 const NUMBER_WORDS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
@@ -35,6 +37,8 @@ export interface CountedMention {
   code: string;
   start: number;
   end: number;
+  /** The rule that found it, where known (an ongoing allegation must lie inside a stalking allegation). */
+  rule?: string;
 }
 
 /**
@@ -66,13 +70,13 @@ export function courseOfConduct(
   // allegation counted as a course by definition, not persistence that may lie inside one outing, not
   // several kinds told apart. A story of one frightening outing and a long account of repeated violence
   // both reach two occasions by those other routes; the terse "a boy used to follow me daily" reaches it
-  // by this one. Only the pursuit's own sentence: the next one is as often about something else ("I am
-  // still shaking", "he hits me every night", "another unit to attend").
+  // by this one. The pursuit's own sentence, and the next only for a count: it is as often about
+  // something else ("I am still shaking", "he hits me every night", "another unit to attend").
   const pursuitSentences = new Set(behaviours.filter((b) => PURSUIT_CODE.test(b.code)).map((b) => rangeIndexAt(sentences, b.start)));
   let pursuitRepeated = false;
-  /** Stalking alleged as going on (conduct.yaml alleges_stalking), in a sentence whose allegation (P1) counts. */
+  /** Stalking alleged as going on (conduct.yaml alleges_stalking), inside a counted stalking allegation. */
   let alleged = false;
-  const allegationSentences = new Set(behaviours.filter((b) => b.code === 'P1').map((b) => rangeIndexAt(sentences, b.start)));
+  const allegations = behaviours.filter((b) => b.rule === STALKING_ALLEGATION);
 
   for (const hit of counting) {
     const rule = hit.owner;
@@ -95,8 +99,11 @@ export function courseOfConduct(
     if (occasions < 2) continue;
     repeatedSentences.add(sentence);
     (rule.within_one_episode ? withinEpisode : evidence).push({ reason: rule.reason, span, occasions });
-    if (!rule.within_one_episode && rule.states_recurrence && pursuitSentences.has(sentence)) pursuitRepeated = true;
-    if (rule.alleges_stalking && allegationSentences.has(sentence)) alleged = true;
+    // An explicit count may follow in the next sentence ("He followed me home. It has happened 5 times now.",
+    // "THIS IS THE 4TH TIME"); a frequency word there is as often about something else.
+    const besidePursuit = pursuitSentences.has(sentence) || (rule.kind === 'explicit_count' && pursuitSentences.has(sentence - 1));
+    if (!rule.within_one_episode && rule.states_recurrence && besidePursuit) pursuitRepeated = true;
+    if (rule.alleges_stalking && allegations.some((a) => a.start < hit.end && hit.start < a.end)) alleged = true;
   }
 
   if (pursuitDateSentences.size >= 2) pursuitRepeated = true;

@@ -178,7 +178,7 @@ export function assessEvidence(catalogue: Catalogue, codes: Map<string, Semantic
   const toSpan = (start: number, end: number) => toOriginal(doc.n, start, end);
   const counted = indicators
     .filter(isCountedBehaviour)
-    .map((i) => ({ code: i.code, ...range.get(i)! }));
+    .map((i) => ({ code: i.code, ...range.get(i)!, ...(i.rule_id ? { rule: i.rule_id } : {}) }));
   const { course, repeatedSentences, pursuitRepeated } = courseOfConduct(doc.n.text, doc.sentences, matchOwners(catalogue.conduct, doc.n.text), counted, toSpan, catalogue.kindsNotCounted);
   const fourOf = (i: Indicator) => (i.rule_id ? ruleById.get(i.rule_id)?.four : codes.get(i.code)?.four) ?? [];
   const severityOf = (i: Indicator) => (i.rule_id ? ruleById.get(i.rule_id)?.severity : codes.get(i.code)?.severity);

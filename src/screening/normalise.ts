@@ -228,7 +228,7 @@ function rewriteToken(
   }
   const spelled = spellings.get(token);
   if (spelled) return spelled;
-  if (token.length < 6 || fuzzy.words.has(token) || !/^[a-z]+$/.test(token)) return null;
+  if (token.length < 6 || fuzzy.words.has(token) || !/^[a-z]+$/.test(token) || inflectionOfKnown(token, fuzzy.words)) return null;
   // Typos nearly always keep the first letter; requiring it keeps real words such as
   // "hollowed" from being "corrected" to "followed".
   const candidates = [token, ...deletions(token)];
@@ -237,6 +237,29 @@ function rewriteToken(
     if (hit && hit[0] === token[0]) return hit;
   }
   return null;
+}
+
+/** Regular endings and what the stem may have lost to them ("banter|ed", "stabl(e)|ing", "snooz(e)|ed", "tr(y)|ied"). */
+const ENDINGS: [string, string[]][] = [
+  ['ings', ['', 'e']], ['ing', ['', 'e']], ['ied', ['y']], ['ies', ['y']], ['ers', ['', 'e']], ['er', ['', 'e']],
+  ['ed', ['', 'e']], ['es', ['', 'e']], ['s', ['']], ['ly', ['', 'le']],
+];
+
+/**
+ * A known word with a regular ending ("bantered", "stabling", "demeaned") is a real word the
+ * known-word list does not hold in that form: it is left alone, not "corrected" to a rule word one
+ * letter away ("battered", "stabbing", "demanded").
+ */
+function inflectionOfKnown(token: string, words: Set<string>): boolean {
+  for (const [ending, restore] of ENDINGS) {
+    if (!token.endsWith(ending)) continue;
+    const stem = token.slice(0, -ending.length);
+    if (stem.length < 3) continue;
+    if (restore.some((r) => words.has(stem + r))) return true;
+    // A doubled final consonant: "stopped" -> "stop".
+    if (stem.length >= 4 && stem.at(-1) === stem.at(-2) && words.has(stem.slice(0, -1))) return true;
+  }
+  return false;
 }
 
 function* deletions(word: string): Generator<string> {

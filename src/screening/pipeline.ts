@@ -59,7 +59,7 @@ export function analyse(record: ScreeningRecord, catalogue: Catalogue, scorer: S
   const countedBehaviours = mentions
     .map((m, k) => ({ m, ind: indicators[k]! }))
     .filter(({ ind }) => isCountedBehaviour(ind))
-    .map(({ m, ind }) => ({ code: ind.code, start: m.start, end: m.end }));
+    .map(({ m, ind }) => ({ code: ind.code, start: m.start, end: m.end, rule: m.rule.id }));
   // repeatedSentences: where a statement carries its own repetition ("terrified every time he turns up").
   const { course: conduct, repeatedSentences, pursuitRepeated, allegedOngoing } = courseOfConduct(n.text, sentences, hits.conduct, countedBehaviours, toSpan, catalogue.kindsNotCounted);
   const four = fourScores(indicators, (i) => ruleOf.get(i)?.four ?? [], conduct.occasions_min);

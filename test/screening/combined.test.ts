@@ -48,7 +48,18 @@ describe('the default (combined) screener', () => {
     expect(r.indicators.some((i) => i.code === 'P1' && i.spans.length > 0)).toBe(true);
   });
 
-  it.each(['She was stalked by a man on the bus.', 'some boys started stalking us near the market', 'my ex is stalking my insta lol', 'He is not stalking her, they are friends.'])(
+  it.each([
+    'She was stalked by a man on the bus.',
+    'some boys started stalking us near the market',
+    'my ex is stalking my insta lol',
+    'He is not stalking her, they are friends.',
+    // harassment told as going on is a course, but not an allegation of stalking
+    'My landlord has been harassing me to leave.',
+    // a denial beside another complaint
+    "I don't think she is being stalked, he just won't leave her alone about the money.",
+    // the suspect's counter-allegation
+    'SUSP STATES HE IS BEING STALKED BY IP AND WANTS TO MAKE A COUNTER ALLEGATION',
+  ])(
     'does not lift a past outing, loose use or a denial: %s',
     async (text) => {
       const r = await screener.screen({ id: 'not-alleged', text });

@@ -139,7 +139,22 @@ describe('the spelling index', () => {
     ['Her ex strangles her when he is drunk.', 'strangles'],
     ['My flatmate is scared of him.', 'flatmate'],
     ['He gropes women on the bus.', 'gropes'],
+    // A known word with a regular ending is not "corrected" to a rule word one letter away.
+    ['The lads bantered her about her new haircut.', 'bantered'],
+    ['She was stabling the horses.', 'stabling'],
+    ['He demeaned her in front of friends.', 'demeaned'],
+    ['She kept unblocking him.', 'unblocking'],
   ])('keeps real words: %s', (text, word) => {
+    expect(normalise(text).text).toContain(word);
+  });
+});
+
+describe('typos are still corrected', () => {
+  it.each([
+    ['He follwed me home', 'followed'],
+    ['and harrased me at work', 'harassed'],
+    ['he was threatning her', 'threatening'],
+  ])('%s', (text, word) => {
     expect(normalise(text).text).toContain(word);
   });
 });

@@ -44,6 +44,10 @@ describe('pursuit_repeated', () => {
     'The caretaker stalked her for one month.',
     'He turned up at her flat again.',
     'Her ex has followed her for some time and she is scared.',
+    // a count in the next sentence, and "still" with the pursuit itself
+    'He followed me home from the station. It has happened 5 times now.',
+    'SUSP FOLLOWED IP FROM WORK. THIS IS THE 4TH TIME.',
+    'He is still following me.',
     'He waited outside her office on 3 March. On 9 March he followed her to the car park.',
     'that old man kept clicking her photos at the bus stand, he has done it three times',
   ])('is set where the text says the pursuit recurred: %s', (text) => {
