@@ -41,6 +41,11 @@ describe('the default (combined) screener', () => {
     'IP STATES SHE IS BEING STALKED BY A MALE FROM WORK',
     'RP STATES HER DAUGHTER IS BEING STALKED BY A BOY FROM SCHOOL',
     'I think my ex is stalking me.',
+    // the nominal and habitual forms a log or a form uses
+    'IP REPORTS ONGOING STALKING BY EX-PARTNER',
+    'Stalking by ex. Requesting call back.',
+    'IP REPORTS EX CONTINUING TO STALK HER',
+    'My ex stalks me.',
   ])('queues stalking alleged as going on: %s', async (text) => {
     const r = await screener.screen({ id: 'alleged', text });
     expect(r.stalking_flag).toBe(true);
@@ -59,6 +64,7 @@ describe('the default (combined) screener', () => {
     "I don't think she is being stalked, he just won't leave her alone about the money.",
     // the suspect's counter-allegation
     'SUSP STATES HE IS BEING STALKED BY IP AND WANTS TO MAKE A COUNTER ALLEGATION',
+    'Stalking awareness training delivered by the team.',
   ])(
     'does not lift a past outing, loose use or a denial: %s',
     async (text) => {
