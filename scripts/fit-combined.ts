@@ -274,10 +274,11 @@ async function main() {
     stalking: { ...best.head, rules_share: best.form.share, ...(best.form.withCourse !== undefined ? { rules_share_with_course: best.form.withCourse } : {}) },
     s4a: { ...fit(x.map((f, i) => ({ x: v(f), y: y.s4a[i]! }))), rules_share: 0 },
   };
+  /** Before the queueing of alleged stalking, whose score stays at the flag threshold: the priority band's scores. */
+  const stalkingAsScored = best.oof.map((p, i) => shared(p, x[i]!, best.form));
   const oof = {
-    stalking: queued(best.oof.map((p, i) => shared(p, x[i]!, best.form)), alleged),
-    /** Before the queueing of alleged stalking, whose score stays at the flag threshold: the priority band's scores. */
-    stalkingAsScored: best.oof.map((p, i) => shared(p, x[i]!, best.form)),
+    stalking: queued(stalkingAsScored, alleged),
+    stalkingAsScored,
     s4a: outOfFold(x.map((f, i) => ({ x: v(f), y: y.s4a[i]! })), foldOf),
   };
   oof.s4a = oof.s4a.map((p, i) => Math.min(p, oof.stalking[i]!));
